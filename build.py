@@ -1,0 +1,8 @@
+#!/usr/bin/env python3
+"""Thin entry point: ``python build.py [verb] ...``; see ``python build.py --help``."""
+import sys
+
+from digest.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

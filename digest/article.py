@@ -1,0 +1,83 @@
+"""The data model every stage shares: Article, Block, Translation.
+
+Blocks are the unit of alignment: the Chinese and English versions of an
+article have the same blocks in the same order, so the bilingual views pair
+block ``i`` with block ``i``. The translation memory works on the sentences
+inside blocks.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph"]
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    text: str
+
+
+@dataclass
+class Article:
+    """One Chinese article, as ingested into ``content/<slug>.zh.md``."""
+
+    slug: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    subtitle: str | None = None
+    dateline: str | None = None
+    byline: str | None = None
+    editor: str | None = None
+    date: str | None = None               # ISO yyyy-mm-dd when known
+    source: str | None = None             # source path, relative to the project root when possible
+    source_sha256: str | None = None      # of the raw source bytes
+    original_script: str = "simplified"   # "simplified" | "traditional"
+    repairs: dict[str, int] = field(default_factory=dict)
+    path: Path | None = None              # the content file it was read from
+
+    def zh_hash(self) -> str:
+        """sha256 of everything a translator translates (title, subtitle, blocks).
+
+        An English override records this; when it differs later the override is stale.
+        """
+        h = hashlib.sha256()
+        for part in (self.title, self.subtitle or "", self.dateline or ""):
+            h.update(part.encode("utf-8") + b"\x00")
+        for b in self.blocks:
+            h.update(f"{b.kind}\x01{b.text}\x00".encode("utf-8"))
+        return h.hexdigest()
+
+    @property
+    def headings(self) -> list[tuple[int, Block]]:
+        return [(i, b) for i, b in enumerate(self.blocks) if b.kind == "heading"]
+
+
+@dataclass
+class Translation:
+    """The English version of one article, block-aligned with the Chinese."""
+
+    slug: str
+    title: str
+    blocks: list[Block]                   # same length and kinds as Article.blocks
+    origins: list[str]                    # per block: "machine" | "human"
+    subtitle: str | None = None
+    dateline: str | None = None
+    byline: str | None = None             # romanised with pypinyin
+    editor: str | None = None             # romanised with pypinyin
+    model_id: str | None = None
+    stale: bool = False                   # a human override made from older Chinese
+    title_origin: str = "machine"
+
+    @property
+    def origin(self) -> str:
+        """"human", "machine" or "mixed" for the whole article."""
+        kinds = set(self.origins) | {self.title_origin}
+        if kinds == {"human"}:
+            return "human"
+        if kinds == {"machine"}:
+            return "machine"
+        return "mixed"

@@ -1,0 +1,139 @@
+"""The command line: verbs and flags only; every verb calls one function elsewhere.
+
+Exit status: 0 success, 1 when any input was refused (the others are still
+processed) or a build/check failed, 2 on wrong usage (argparse's own).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .errors import DigestError, Reporter
+from .settings import Settings
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("common options")
+    g.add_argument("--content", type=Path, metavar="DIR", help="content folder (default: content/)")
+    g.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: output/)")
+    g.add_argument("--cache", type=Path, metavar="DIR",
+                   help="cache folder for the model and translation memory "
+                        "(default: $DIGEST_CACHE or ~/.cache/digest)")
+    g.add_argument("--quiet", "-q", action="store_true", help="print only warnings, errors and the summary")
+    g.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+
+
+def _build_opts(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("build options")
+    g.add_argument("--seeds", type=Path, metavar="DIR", help="raw articles to ingest first (default: seeds/)")
+    g.add_argument("--theme", metavar="NAME|DIR", default="default", help="theme under themes/, or a theme folder")
+    g.add_argument("--base-url", metavar="URL", help="absolute site URL for feeds, sitemap and canonical links")
+    g.add_argument("--model", type=Path, metavar="PATH", help="an Argos .argosmodel file or unpacked package folder")
+    g.add_argument("--beam", type=int, default=1, metavar="N", help="beam size (1 = greedy, fastest)")
+    g.add_argument("--tm", type=Path, metavar="FILE", help="translation memory file (SQLite)")
+    g.add_argument("--tm-in-content", action="store_true",
+                   help="keep the translation memory in content/ so a team can commit it")
+    g.add_argument("--rebuild-tm", action="store_true", help="discard the translation memory and start a new one")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build the bilingual digest: seeds/ -> content/ -> output/. "
+                    "With no verb, runs the whole pipeline.")
+    _common(parser)
+    _build_opts(parser)
+    sub = parser.add_subparsers(dest="verb", metavar="VERB")
+
+    p = sub.add_parser("build", help="run the whole pipeline (the default)",
+                       description="Ingest seeds/, translate, render output/.")
+    _common(p); _build_opts(p)
+
+    p = sub.add_parser("ingest", help="raw .txt articles -> content/<slug>.zh.md",
+                       description="Normalise raw scraped .txt files (UTF-8, GB18030 or Big5; "
+                                   "Simplified or Traditional) into content files.")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a .txt file or a folder of them")
+    _common(p)
+
+    p = sub.add_parser("translate", help="translate content/ to English (fills the translation memory)",
+                       description="Machine-translate every article that needs it; no output is rendered.")
+    _common(p); _build_opts(p)
+
+    p = sub.add_parser("fetch-model", help="download, verify and unpack the zh->en model",
+                       description="Fetch the Argos translate-zh_en-1_9 model (CC-BY 4.0) into the cache.")
+    p.add_argument("--force", action="store_true", help="fetch and unpack again even if present")
+    _common(p)
+
+    p = sub.add_parser("check", help="verify the built site", description="Check links, pairs, keywords and HTML of output/.")
+    _common(p)
+
+    for verb, desc in (("watch", "rebuild when seeds/, content/, themes/ or the glossary change"),
+                       ("serve", "build, serve output/ on 127.0.0.1, rebuild and reload on change")):
+        p = sub.add_parser(verb, help=desc, description=desc)
+        _common(p); _build_opts(p)
+        if verb == "serve":
+            p.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    kw = {}
+    for attr, key in (("content", "content_dir"), ("output", "output_dir"), ("cache", "cache_dir"),
+                      ("seeds", "seeds_dir"), ("model", "model_path"), ("tm", "tm_path")):
+        v = getattr(args, attr, None)
+        if v is not None:
+            kw[key] = v
+    for attr in ("theme", "base_url", "beam", "tm_in_content", "quiet", "debug"):
+        v = getattr(args, attr, None)
+        if v is not None:
+            kw[attr] = v
+    return Settings(**kw)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    verb = args.verb or "build"
+    settings = settings_from(args)
+    reporter = Reporter(quiet=settings.quiet)
+    try:
+        return _run(verb, args, settings, reporter)
+    except DigestError as e:
+        if settings.debug:
+            traceback.print_exc()
+        reporter.report(e)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: output/ left as it was", file=sys.stderr)
+        return 130
+
+
+def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
+    if verb == "ingest":
+        from .ingest import ingest_paths
+        ingest_paths(args.paths, settings.content_dir, reporter, root=settings.root)
+        return 1 if reporter.errors else 0
+    if verb == "fetch-model":
+        from .translate.model_store import fetch_model
+        path = fetch_model(settings, force=args.force, reporter=reporter)
+        reporter.info(f"model ready: {path}")
+        return 0
+    if verb == "check":
+        from .check import check_site
+        problems = check_site(settings.output_dir)
+        for p in problems:
+            print(p, file=sys.stderr)
+        if problems:
+            print(f"check: {len(problems)} problem(s) in {settings.output_dir}", file=sys.stderr)
+            return 1
+        reporter.info(f"check: {settings.output_dir} is consistent")
+        return 0
+    if verb in ("watch", "serve"):
+        from . import serve
+        return serve.watch(settings, reporter) if verb == "watch" else serve.serve(settings, reporter, port=args.port)
+    from .site import build
+    result = build(settings, reporter, rebuild_tm=getattr(args, "rebuild_tm", False),
+                   translate_only=(verb == "translate"))
+    return 1 if (reporter.errors or not result.ok) else 0

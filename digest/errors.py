@@ -1,0 +1,80 @@
+"""Errors and warnings that name a place: ``path:line: level: message``.
+
+Bad input is reported as a :class:`Diagnostic`, never as a traceback. A
+:class:`DigestError` stops the current unit of work (one file, or the whole
+build for a problem that makes the whole build wrong); the CLI prints it and
+sets the exit status.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    line: int | None
+    level: str  # "error" | "warning"
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.level}: {self.message}"
+
+
+class DigestError(Exception):
+    """A problem the user can fix; printed as ``path:line: error: message``."""
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return f"error: {self.message}"
+        return str(Diagnostic(self.path, self.line, "error", self.message))
+
+
+class InputError(DigestError):
+    """One input file cannot be used: it is skipped, the rest of the build goes on."""
+
+
+class BuildError(DigestError):
+    """The whole build would be wrong: stop, and leave the previous output untouched."""
+
+
+@dataclass
+class Reporter:
+    """Collects diagnostics for one run and prints them as they come."""
+
+    quiet: bool = False
+    stream: object = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def _out(self):
+        return self.stream if self.stream is not None else sys.stderr
+
+    def warning(self, path: str | Path, line: int | None, message: str) -> None:
+        self._emit(Diagnostic(str(path), line, "warning", message))
+
+    def error(self, path: str | Path, line: int | None, message: str) -> None:
+        self._emit(Diagnostic(str(path), line, "error", message))
+
+    def report(self, exc: DigestError) -> None:
+        self._emit(Diagnostic(exc.path or "digest", exc.line, "error", exc.message))
+
+    def _emit(self, d: Diagnostic) -> None:
+        self.diagnostics.append(d)
+        print(str(d), file=self._out(), flush=True)
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            print(message, flush=True)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "error"]

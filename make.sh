@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The project's two commands (see README):
+#   ./make.sh site [build.py options]   set up .venv, fetch the model once, build seeds/ -> output/
+#   ./make.sh test [pytest options]     set up .venv with test tools and chromium, run the test suite
+# and one more for measurements:
+#   ./make.sh bench                     print the benchmark figures
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+
+venv() {  # venv EXTRAS: create .venv and install the project (pinned) with EXTRAS, once per pyproject change
+    [ -x .venv/bin/python ] || "$PY" -m venv .venv
+    local stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-${1:-base}"
+    if [ ! -f "$stamp" ]; then
+        .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+        .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${1:+[$1]}"
+        touch "$stamp"
+    fi
+}
+
+need_apt() {  # need_apt COMMAND PACKAGE: install a Debian package when its command is missing
+    command -v "$1" >/dev/null 2>&1 && return 0
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    echo "installing Debian package $2 ..." >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$2" >/dev/null
+}
+
+verb=${1:-site}; shift || true
+case "$verb" in
+    site)
+        venv
+        .venv/bin/python build.py fetch-model --quiet
+        exec .venv/bin/python build.py "$@"
+        ;;
+    test)
+        venv test
+        need_apt chromium chromium
+        .venv/bin/python build.py fetch-model --quiet
+        exec .venv/bin/python -m pytest "$@"
+        ;;
+    bench)
+        venv bench
+        need_apt hugo hugo
+        .venv/bin/python build.py fetch-model --quiet
+        for b in bench/*.py; do echo "== $b"; .venv/bin/python "$b"; done
+        ;;
+    *)
+        echo "usage: ./make.sh site|test|bench [options]" >&2; exit 2 ;;
+esac

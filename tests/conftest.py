@@ -1,0 +1,35 @@
+"""Shared fixtures: the repository, the real seeds, the real model."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def seed_paths() -> list[Path]:
+    paths = sorted(SEEDS.glob("*.txt"))
+    assert len(paths) >= 2, "seeds/ must hold the seed articles"
+    return paths
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A throwaway project folder with a copy of seeds/ and the default theme."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    if (REPO / "themes").is_dir():
+        shutil.copytree(REPO / "themes", tmp_path / "themes")
+    glossary = REPO / "content" / "glossary.toml"
+    if glossary.exists():
+        (tmp_path / "content").mkdir()
+        shutil.copy(glossary, tmp_path / "content" / "glossary.toml")
+    return tmp_path
