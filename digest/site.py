@@ -1,22 +1,42 @@
-"""The build, stage by stage: ingest -> load -> keywords -> translate -> render.
+"""The build, stage by stage: ingest -> load -> keywords -> translate -> render -> publish.
 
-Each stage is a function in its own module; this file only runs them in order,
-collects what they report, and publishes ``output/`` atomically: pages are
-rendered into a staging folder beside ``output/`` and swapped in only when the
-whole build succeeded, so a failed build leaves the previous site untouched.
+Each stage is a function in its own module; this file runs them in order,
+caches their results by content hash in the build state (digest/state.py), and
+publishes ``output/`` so that a failed build leaves the previous site untouched:
+
+- every page is rendered in memory before anything in ``output/`` changes, so a
+  bad input, a model error, a template error or Ctrl-C during the build leaves
+  the old site exactly as it was;
+- a first build writes into a staging folder and renames it to ``output/``;
+- a rebuild writes each changed file to a temporary name beside it and renames
+  it into place, then deletes pages that no longer exist, with Ctrl-C held back
+  for those few milliseconds.
+
+A build whose inputs (files' sizes and times, settings, code) are those of the
+last successful build does nothing and says so.
 """
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
+import signal
+import sys
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
 from .article import Article, Translation
-from .content import content_files, load_article
-from .errors import BuildError, InputError, Reporter
+from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article
+from .errors import InputError, Reporter
 from .settings import Settings
+from .state import BuildState, digest_of, tree_stat
+
+MODEL_CREDIT = ("Machine translation: Argos Translate translate-zh_en-1_9 "
+                "(derived from OPUS-MT), CC BY 4.0")
 
 
 @dataclass
@@ -27,24 +47,28 @@ class SiteData:
     translations: dict[str, Translation] = field(default_factory=dict)
     keywords: dict[str, list[str]] = field(default_factory=dict)   # slug -> Chinese keywords
     keyword_en: dict[str, str] = field(default_factory=dict)       # Chinese keyword -> English label
-    model_credit: str = ("Machine translation: Argos Translate translate-zh_en-1_9 "
-                         "(derived from OPUS-MT), CC BY 4.0")
+    model_credit: str = MODEL_CREDIT
 
 
 @dataclass
 class BuildResult:
     ok: bool = True
+    nothing_changed: bool = False
     articles: int = 0
     pages_written: int = 0
     pages_unchanged: int = 0
+    pages_removed: int = 0
     sentences_translated: int = 0
     seconds: float = 0.0
     skipped_stages: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        if self.nothing_changed:
+            return f"nothing changed, nothing written ({self.seconds:.2f} s)"
+        removed = f", {self.pages_removed} removed" if self.pages_removed else ""
         return (f"{self.articles} articles, {self.pages_written} pages written, "
-                f"{self.pages_unchanged} unchanged, {self.sentences_translated} sentences translated, "
-                f"{self.seconds:.2f} s")
+                f"{self.pages_unchanged} unchanged{removed}, "
+                f"{self.sentences_translated} sentences translated, {self.seconds:.2f} s")
 
 
 def stage_available(module: str) -> bool:
@@ -56,83 +80,330 @@ def stage_available(module: str) -> bool:
 
 def sort_articles(articles: list[Article]) -> list[Article]:
     """Newest first (articles without a date last), then by slug: stable everywhere."""
-    return sorted(articles, key=lambda a: (a.date is None, _neg_date(a.date), a.slug))
+    dated = sorted((a for a in articles if a.date), key=lambda a: a.slug)
+    dated.sort(key=lambda a: a.date, reverse=True)
+    undated = sorted((a for a in articles if not a.date), key=lambda a: a.slug)
+    return dated + undated
 
 
-def _neg_date(date: str | None) -> tuple:
-    return tuple(-ord(c) for c in (date or ""))
+# ---------------------------------------------------------------- fingerprint
+
+def _code_stat() -> list:
+    pkg = Path(__file__).parent
+    return [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(pkg.rglob("*.py"))]
 
 
-def load_content(settings: Settings, reporter: Reporter) -> list[Article]:
+def input_fingerprint(settings: Settings, rebuild_tm: bool) -> str:
+    """Cheap: stats, not contents. Any change here means 'run the pipeline'."""
+    tm = Path(settings.tm_path)
+    return digest_of(
+        __version__, _code_stat(),
+        tree_stat(settings.seeds_dir) if settings.seeds_dir.is_dir() else None,
+        tree_stat(settings.content_dir, skip_suffixes=(".sqlite3", ".sqlite3-wal", ".sqlite3-shm",
+                                                        "-journal")),
+        tree_stat(settings.theme_dir),
+        str(settings.theme_dir.resolve()), settings.base_url, settings.beam,
+        str(settings.model_path) if settings.model_path else None,
+        str(tm), rebuild_tm,
+        sys.version_info[:2],
+    )
+
+
+def output_intact(settings: Settings, state: BuildState) -> bool:
+    """Every file the state lists is in output/ with its size (someone may have deleted some)."""
+    out = settings.output_dir
+    if not out.is_dir():
+        return False
+    outputs = state.outputs()
+    if not outputs:
+        return False
+    for rel, (_key, size) in outputs.items():
+        try:
+            if os.stat(out / rel).st_size != size:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- stages
+
+def load_content(settings: Settings, reporter: Reporter, state: BuildState | None = None) -> list[Article]:
+    """Read content/*.zh.md; files whose size and time are unchanged come from the state cache."""
+    cache = state.get_many("article") if state is not None else {}
+    fresh: dict[str, Article] = {}
     articles: list[Article] = []
     seen: dict[str, Path] = {}
     for path in content_files(settings.content_dir):
-        try:
-            a = load_article(path)
-        except InputError as e:
-            reporter.report(e)
-            continue
+        st = path.stat()
+        key = digest_of(str(path), st.st_size, st.st_mtime_ns)
+        a = cache.get(key)
+        if a is None:
+            try:
+                a = load_article(path)
+            except InputError as e:
+                reporter.report(e)
+                continue
+        fresh[key] = a
         if a.slug in seen:
             reporter.error(path, 1, f"slug '{a.slug}' is already used by {seen[a.slug]}; skipped")
             continue
         seen[a.slug] = path
         articles.append(a)
+    if state is not None:
+        state.put_many("article", fresh, replace_all=True)
     return sort_articles(articles)
 
+
+def compute_keywords(articles: list[Article], state: BuildState | None) -> dict[str, list[str]]:
+    cache = state.get_many("keywords") if state is not None else {}
+    fresh: dict[str, list[str]] = {}
+    out: dict[str, list[str]] = {}
+    for a in articles:
+        key = digest_of(a.zh_hash(), a.title)
+        kws = cache.get(key)
+        if kws is None:
+            from .keywords import extract_keywords
+            kws = extract_keywords(a)
+        fresh[key] = kws
+        out[a.slug] = kws
+    if state is not None:
+        state.put_many("keywords", fresh, replace_all=True)
+    return out
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return digest_of(st.st_size, st.st_mtime_ns)
+
+
+def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
+                         state: BuildState | None, rebuild_tm: bool) -> int:
+    """Fill site.translations and site.keyword_en; only what changed goes to the translate stage."""
+    from .translate import translate_site
+
+    shared = digest_of(_file_digest(settings.glossary_path), settings.beam,
+                       str(settings.model_path) if settings.model_path else None, str(settings.tm_path))
+    cache = state.get_many("translation") if (state is not None and not rebuild_tm) else {}
+    term_cache = state.get_many("term") if (state is not None and not rebuild_tm) else {}
+    todo: list[Article] = []
+    keys: dict[str, str] = {}
+    for a in site.articles:
+        en = settings.content_dir / f"{a.slug}{EN_SUFFIX}"
+        key = digest_of(a.zh_hash(), a.byline, a.editor, _file_digest(en), shared)
+        keys[a.slug] = key
+        t = cache.get(key)
+        if t is None:
+            todo.append(a)
+        else:
+            site.translations[a.slug] = t
+    terms = sorted({k for ks in site.keywords.values() for k in ks})
+    term_todo = [t for t in terms if digest_of(t, shared) not in term_cache]
+    sent = 0
+    if todo or term_todo or not state:
+        tr = translate_site(todo, term_todo, settings, reporter, rebuild_tm=rebuild_tm)
+        site.translations.update(tr.translations)
+        sent = tr.sent_to_model
+        term_cache.update({digest_of(t, shared): tr.terms[t] for t in term_todo if t in tr.terms})
+    site.keyword_en = {t: term_cache[digest_of(t, shared)] for t in terms if digest_of(t, shared) in term_cache}
+    if state is not None:
+        state.put_many("translation", {keys[s]: t for s, t in site.translations.items()
+                                       if s in keys and not t.stale}, replace_all=True)
+        state.put_many("term", {digest_of(t, shared): site.keyword_en[t] for t in site.keyword_en},
+                       replace_all=True)
+    return sent
+
+
+# ---------------------------------------------------------------- the build
 
 def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
           translate_only: bool = False) -> BuildResult:
     t0 = time.perf_counter()
     result = BuildResult()
+    state = BuildState(settings.state_path)
+    try:
+        fingerprint = input_fingerprint(settings, rebuild_tm)
+        if (not translate_only and state.get_meta("fingerprint") == fingerprint
+                and output_intact(settings, state)):
+            result.nothing_changed = True
+            result.seconds = time.perf_counter() - t0
+            print(f"build: {result.summary()}", flush=True)
+            return result
+        state.forget_fingerprint()
 
-    # 1. ingest: seeds/ -> content/
-    if settings.seeds_dir.is_dir():
-        from .ingest import ingest_paths
-        ingest_paths([settings.seeds_dir], settings.content_dir, reporter, root=settings.root,
-                     only_changed=True)
+        # 1. ingest: seeds/ -> content/ (only sources that changed)
+        if settings.seeds_dir.is_dir():
+            from .ingest import ingest_paths
+            ingest_paths([settings.seeds_dir], settings.content_dir, reporter, root=settings.root,
+                         only_changed=True)
 
-    # 2. load the content files
-    articles = load_content(settings, reporter)
-    result.articles = len(articles)
-    site = SiteData(articles=articles)
+        # 2. content files -> articles
+        articles = load_content(settings, reporter, state)
+        result.articles = len(articles)
+        site = SiteData(articles=articles)
 
-    # 3. keywords
-    if stage_available("keywords"):
-        from .keywords import extract_keywords
-        site.keywords = {a.slug: extract_keywords(a) for a in articles}
-    else:
-        _skip(result, reporter, "keywords")
+        # 3. keywords
+        if stage_available("keywords"):
+            site.keywords = compute_keywords(articles, state)
+        else:
+            _skip(result, reporter, "keywords")
 
-    # 4. translate
-    if stage_available("translate"):
-        from .translate import translate_site
-        terms = sorted({k for ks in site.keywords.values() for k in ks})
-        tr = translate_site(articles, terms, settings, reporter, rebuild_tm=rebuild_tm)
-        site.translations, site.keyword_en = tr.translations, tr.terms
-        result.sentences_translated = tr.sent_to_model
-    else:
-        _skip(result, reporter, "translate")
-    if translate_only:
-        result.seconds = time.perf_counter() - t0
-        return result
+        # 4. translate
+        if stage_available("translate"):
+            result.sentences_translated = compute_translations(site, settings, reporter, state, rebuild_tm)
+        else:
+            _skip(result, reporter, "translate")
+        if translate_only:
+            result.seconds = time.perf_counter() - t0
+            return result
 
-    # 5. render into a staging folder, then publish atomically
-    if stage_available("render"):
-        from .render import render_site
-        written, unchanged = publish(settings, lambda staging: render_site(site, settings, staging, reporter))
-        result.pages_written, result.pages_unchanged = written, unchanged
-    else:
-        _skip(result, reporter, "render")
+        # 5. render, then publish atomically
+        if stage_available("render"):
+            render_and_publish(site, settings, reporter, state, result)
+        else:
+            _skip(result, reporter, "render")
 
+        # inputs may have been rewritten by ingest: take the fingerprint after the build
+        if not result.skipped_stages:
+            state.set_meta("fingerprint", input_fingerprint(settings, False) if not rebuild_tm
+                           else input_fingerprint(settings, False))
+    finally:
+        state.close()
     result.seconds = time.perf_counter() - t0
-    if not settings.quiet or True:
-        print(("build: " if result.ok else "build failed: ") + result.summary(), flush=True)
+    print(f"build: {result.summary()}", flush=True)
     return result
 
 
 def _skip(result: BuildResult, reporter: Reporter, stage: str) -> None:
     result.skipped_stages.append(stage)
     reporter.info(f"{stage}: skipped (this stage is not built yet)")
+
+
+# ---------------------------------------------------------------- render + publish
+
+def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
+                       state: BuildState, result: BuildResult) -> None:
+    from . import render
+
+    if hasattr(render, "render_files"):
+        # incremental: the renderer yields (path, key, produce) and we render only changed keys
+        previous = state.outputs() if settings.output_dir.is_dir() else {}
+        files: dict[str, bytes] = {}
+        keys: dict[str, str] = {}
+        for rel, key, produce in render.render_files(site, settings, reporter):
+            keys[rel] = key
+            old = previous.get(rel)
+            if old is not None and old[0] == key:
+                continue
+            files[rel] = produce()
+        result.pages_written, result.pages_unchanged, result.pages_removed = \
+            publish_changes(settings.output_dir, files, set(keys), previous)
+        state.set_outputs({rel: (keys[rel], _size(settings.output_dir / rel)) for rel in keys})
+    else:
+        written, unchanged = publish(settings, lambda staging: render.render_site(site, settings, staging, reporter))
+        result.pages_written, result.pages_unchanged = written, unchanged
+        out = settings.output_dir
+        state.set_outputs({str(p.relative_to(out)): ("?", p.stat().st_size)
+                           for p in out.rglob("*") if p.is_file()})
+
+
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return -1
+
+
+@contextmanager
+def _no_interrupt():
+    """Hold back Ctrl-C (and SIGTERM) while output/ is being switched over."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    handlers = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        handlers[sig] = signal.signal(sig, lambda s, f: received.append(s))
+    try:
+        yield
+    finally:
+        for sig, h in handlers.items():
+            signal.signal(sig, h)
+        if received:
+            raise KeyboardInterrupt
+
+
+def publish_changes(out: Path, files: dict[str, bytes], expected: set[str],
+                    previous: dict[str, tuple[str, int]]) -> tuple[int, int, int]:
+    """Write ``files`` (rendered in memory) into ``out`` and delete files no longer expected.
+
+    Returns (written, unchanged, removed).
+    """
+    for rel in list(files) + list(expected):
+        _check_inside(out, rel)
+    if not out.is_dir():
+        staging = out.parent / f".{out.name}.staging"
+        if staging.exists():
+            shutil.rmtree(staging)
+        for rel, data in files.items():
+            p = staging / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(data)
+        with _no_interrupt():
+            staging.rename(out)
+        return len(files), 0, 0
+    # rewrite changed files: temp file beside each, then rename into place
+    written = 0
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for rel, data in sorted(files.items()):
+            target = out / rel
+            try:
+                if target.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.parent / f".{target.name}.digest-tmp"
+            tmp.write_bytes(data)
+            temps.append((tmp, target))
+        with _no_interrupt():
+            for tmp, target in temps:
+                os.replace(tmp, target)
+                written += 1
+            temps = []
+            removed = 0
+            for rel in sorted(set(previous) - expected):
+                p = out / rel
+                try:
+                    p.unlink()
+                    removed += 1
+                except OSError:
+                    pass
+                _prune_empty(p.parent, out)
+    finally:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+    return written, len(expected) - written, removed
+
+
+def _prune_empty(d: Path, stop: Path) -> None:
+    while d != stop and d.is_dir():
+        try:
+            d.rmdir()
+        except OSError:
+            return
+        d = d.parent
+
+
+def _check_inside(out: Path, rel: str) -> None:
+    p = os.path.normpath(os.path.join("/", rel))
+    if rel.startswith(("/", "\\")) or "\x00" in rel or p.lstrip("/") != rel.replace("\\", "/").strip("/") \
+            or ".." in Path(rel).parts:
+        raise ValueError(f"refusing to write outside {out}: {rel!r}")
 
 
 def publish(settings: Settings, render) -> tuple[int, int]:
@@ -155,14 +426,15 @@ def publish(settings: Settings, render) -> tuple[int, int]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     written, unchanged = _diff_counts(out, staging)
-    if out.exists():
-        out.rename(old)
-    try:
-        staging.rename(out)
-    except BaseException:
-        if old.exists():
-            old.rename(out)
-        raise
+    with _no_interrupt():
+        if out.exists():
+            out.rename(old)
+        try:
+            staging.rename(out)
+        except BaseException:
+            if old.exists():
+                old.rename(out)
+            raise
     shutil.rmtree(old, ignore_errors=True)
     return written, unchanged
 

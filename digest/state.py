@@ -1,0 +1,149 @@
+"""Build state: what each output was made from (after Lektor's SQLite build state).
+
+One small SQLite file beside ``output/`` holds
+- ``meta``: the input fingerprint of the last successful build (a no-op build is one comparison);
+- ``cache``: per-stage results keyed by content hashes (parsed articles, keywords, translations),
+  so that a rebuild after one edit redoes only that article's work;
+- ``outputs``: every file in ``output/`` with the key of the inputs it was rendered from and its
+  size, so that only pages whose inputs changed are rendered and written.
+
+The state is only a cache: if it is missing or corrupt it is deleted and the build starts clean.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cache (kind TEXT NOT NULL, k TEXT NOT NULL, v BLOB NOT NULL, PRIMARY KEY (kind, k));
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT NOT NULL, size INTEGER NOT NULL);
+"""
+VERSION = "1"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest_of(*parts: object) -> str:
+    """A stable hash of strings/bytes/ints/None and nested tuples or lists of them."""
+    h = hashlib.sha256()
+
+    def feed(p):
+        if isinstance(p, (list, tuple)):
+            h.update(b"[")
+            for q in p:
+                feed(q)
+            h.update(b"]")
+        elif isinstance(p, bytes):
+            h.update(b"b%d:" % len(p) + p)
+        else:
+            s = repr(p).encode("utf-8")
+            h.update(b"s%d:" % len(s) + s)
+
+    for p in parts:
+        feed(p)
+    return h.hexdigest()
+
+
+def tree_stat(root: Path, *, skip_suffixes: tuple[str, ...] = ()) -> list[tuple[str, int, int]]:
+    """(relative path, size, mtime_ns) of every file below ``root``, sorted; cheap (stat only)."""
+    out: list[tuple[str, int, int]] = []
+    if not root.is_dir():
+        return out
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith(".") or name.endswith(skip_suffixes):
+                continue
+            p = os.path.join(dirpath, name)
+            try:
+                st = os.stat(p)
+            except OSError:
+                continue
+            out.append((os.path.relpath(p, root), st.st_size, st.st_mtime_ns))
+    out.sort()
+    return out
+
+
+class BuildState:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(self.path, isolation_level=None)
+                db.executescript(SCHEMA)
+                row = db.execute("SELECT v FROM meta WHERE k='version'").fetchone()
+                if row is None or row[0] != VERSION:
+                    db.executescript("DELETE FROM meta; DELETE FROM cache; DELETE FROM outputs;")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
+                return db
+            except sqlite3.DatabaseError:
+                # corrupt: it is only a cache, start again
+                try:
+                    db.close()
+                except Exception:
+                    pass
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(str(self.path) + suffix).unlink(missing_ok=True)
+        raise RuntimeError(f"cannot open build state {self.path}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT v FROM meta WHERE k=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def forget_fingerprint(self) -> None:
+        self.db.execute("DELETE FROM meta WHERE k='fingerprint'")
+
+    # -- stage caches
+    def get(self, kind: str, key: str):
+        row = self.db.execute("SELECT v FROM cache WHERE kind=? AND k=?", (kind, key)).fetchone()
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except Exception:
+            return None
+
+    def get_many(self, kind: str) -> dict:
+        out = {}
+        for k, v in self.db.execute("SELECT k, v FROM cache WHERE kind=?", (kind,)):
+            try:
+                out[k] = pickle.loads(v)
+            except Exception:
+                pass
+        return out
+
+    def put_many(self, kind: str, items: dict, *, replace_all: bool = False) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            if replace_all:
+                self.db.execute("DELETE FROM cache WHERE kind=?", (kind,))
+            self.db.executemany("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)",
+                                [(kind, k, pickle.dumps(v, protocol=5)) for k, v in items.items()])
+
+    # -- outputs
+    def outputs(self) -> dict[str, tuple[str, int]]:
+        return {p: (k, s) for p, k, s in self.db.execute("SELECT path, key, size FROM outputs")}
+
+    def set_outputs(self, outputs: dict[str, tuple[str, int]]) -> None:
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM outputs")
+            self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?)",
+                                [(p, k, s) for p, (k, s) in sorted(outputs.items())])
