@@ -1,0 +1,473 @@
+"""watch and serve: rebuild on change, a strict 127.0.0.1 file server, live reload."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from digest import serve as srv
+from digest import site
+from digest.errors import BuildError, Reporter
+from digest.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+SECRET = "TOP-SECRET-OUTSIDE-OUTPUT"
+CSP = "default-src 'none'; style-src 'self'; img-src 'self'"
+
+
+# ---------------------------------------------------------------- helpers
+
+def raw_request(port: int, target: str, method: str = "GET", timeout: float = 5.0,
+                raw_bytes: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+    """Send a request line exactly as given (no client-side normalisation of the path)."""
+    req = raw_bytes or (f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        f"Connection: close\r\n\r\n").encode("latin-1")
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(req)
+        chunks = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            b = s.recv(65536)
+            if not b:
+                break
+            chunks.append(b)
+    data = b"".join(chunks)
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    return status, headers, body
+
+
+def page(title: str, body: str) -> str:
+    return (f'<!doctype html><html lang="zh"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP.replace(chr(39), "&#39;")}">'
+            f"<title>{title}</title></head><body><p>{body}</p></body></html>\n")
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> tuple[Settings, Path]:
+    out = tmp_path / "proj" / "output"
+    (out / "a").mkdir(parents=True)
+    (out / "新闻").mkdir()
+    (out / "index.html").write_text(page("首页", "home"), encoding="utf-8")
+    (out / "a" / "index.html").write_text(page("A", "article a"), encoding="utf-8")
+    (out / "新闻" / "index.html").write_text(page("新闻", "news"), encoding="utf-8")
+    (out / "feed.xml").write_text('<?xml version="1.0" encoding="utf-8"?><feed/>', encoding="utf-8")
+    (out / "style.css").write_text("body{}", encoding="utf-8")
+    (out / "search.json").write_text("{}", encoding="utf-8")
+    (out / "app.js").write_text("1;", encoding="utf-8")
+    (out / ".hidden.html.digest-tmp").write_text("tmp", encoding="utf-8")
+    (out / "empty").mkdir()                                   # a folder without index.html
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    (tmp_path / "proj" / "output-secret.txt").write_text(SECRET, encoding="utf-8")  # prefix trick
+    (tmp_path / "secretdir").mkdir()
+    (tmp_path / "secretdir" / "index.html").write_text(SECRET, encoding="utf-8")
+    os.symlink(tmp_path / "secret.txt", out / "leak.txt")
+    os.symlink(tmp_path / "secretdir", out / "leakdir")
+    os.symlink(out / "loop", out / "loop")                    # a symlink loop
+    settings = Settings(root=tmp_path / "proj", cache_dir=tmp_path / "cache")
+    return settings, out
+
+
+@pytest.fixture
+def server(site_dir):
+    settings, out = site_dir
+    httpd, version = srv.make_server(settings, 0, keepalive=0.2)
+    t = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    t.start()
+    try:
+        yield httpd.server_address[1], settings, out, version, httpd
+    finally:
+        version.close()
+        httpd.shutdown()
+        httpd.server_close()
+        t.join(timeout=5)
+
+
+# ---------------------------------------------------------------- serve
+
+def test_binds_to_loopback_only(server):
+    _port, _s, _o, _v, httpd = server
+    assert httpd.server_address[0] == "127.0.0.1"
+
+
+@pytest.mark.parametrize("target", ["/", "/index.html", "/a/", "/a/index.html", "/a/?x=1",
+                                    "/%E6%96%B0%E9%97%BB/"])
+def test_pages_are_served_with_reload_script(server, target):
+    port, _s, out, _v, _h = server
+    status, headers, body = raw_request(port, target)
+    assert status == 200
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert int(headers["content-length"]) == len(body)
+    soup = BeautifulSoup(body.decode("utf-8"), "html5lib")
+    srcs = [s.get("src") for s in soup.find_all("script")]
+    assert srcs == [srv.RELOAD_JS_PATH]
+    # the script is not inline, and the page's CSP (served copy only) lets it and its events run
+    csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
+    assert "'self'" in directives["script-src"] and "'self'" in directives["connect-src"]
+    assert directives["default-src"] == ["'none'"] and "'unsafe-inline'" not in csp
+    # ... and never in the files of output/
+    for f in out.rglob("*.html"):
+        if f.is_file():
+            file_soup = BeautifulSoup(f.read_text(encoding="utf-8"), "html5lib")
+            assert file_soup.find_all("script") == []
+            assert "__digest" not in f.read_text(encoding="utf-8")
+
+
+def test_reload_script_and_head(server):
+    port, *_ = server
+    status, headers, body = raw_request(port, srv.RELOAD_JS_PATH)
+    assert status == 200 and headers["content-type"].startswith("text/javascript")
+    assert b"EventSource" in body and srv.EVENTS_PATH.encode() in body
+    status, headers, body = raw_request(port, "/a/", method="HEAD")
+    assert status == 200 and body == b"" and int(headers["content-length"]) > 0
+
+
+@pytest.mark.parametrize("target,ctype", [
+    ("/feed.xml", "application/xml; charset=utf-8"),
+    ("/style.css", "text/css; charset=utf-8"),
+    ("/search.json", "application/json; charset=utf-8"),
+    ("/app.js", "text/javascript; charset=utf-8"),
+])
+def test_content_types(server, target, ctype):
+    port, _s, out, _v, _h = server
+    status, headers, body = raw_request(port, target)
+    assert status == 200 and headers["content-type"] == ctype
+    assert body == (out / target.lstrip("/")).read_bytes()           # nothing injected
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("target", ["/missing.html", "/a/missing/", "/empty/", "/loop",
+                                    "/index.html/", "/__digest/nothing"])
+def test_missing_is_404(server, target):
+    port, *_ = server
+    status, headers, body = raw_request(port, target)
+    assert status == 404
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert "404" in BeautifulSoup(body, "html5lib").get_text()
+    assert b"<li>" not in body                                         # no directory listing
+
+
+def test_folder_without_slash_redirects(server):
+    port, *_ = server
+    status, headers, _ = raw_request(port, "/a?q=1")
+    assert status == 301 and headers["location"] == "/a/?q=1"
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "BREW"])
+def test_other_methods_are_405(server, method):
+    port, *_ = server
+    status, headers, _ = raw_request(port, "/index.html", method=method)
+    assert status == 405 and headers["allow"] == "GET, HEAD"
+
+
+TRAVERSALS = [
+    "/../secret.txt", "/a/../../secret.txt", "/../../../../../../etc/passwd",
+    "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/.%2e/secret.txt", "/a/%2e%2e/%2e%2e/secret.txt",
+    "/..%2fsecret.txt", "/%2e%2e%2fsecret.txt", "/a%2f..%2f..%2fsecret.txt",
+    "/%252e%252e/secret.txt", "/%25252e%25252e/secret.txt", "/%252e%252e%252fsecret.txt",
+    "/..\\secret.txt", "/..%5csecret.txt", "/a\\..\\..\\secret.txt",
+    "/%c0%ae%c0%ae/secret.txt", "/%e0%80%ae%e0%80%ae/secret.txt",
+    "/secret.txt%00.html", "/%00", "/index.html%00",
+    "//secret.txt", "///etc/passwd", "/%2fetc/passwd",
+    "http://127.0.0.1/../secret.txt", "secret.txt", "*",
+    "/leak.txt", "/leakdir/", "/leakdir/index.html", "/../output-secret.txt",
+    "/.hidden.html.digest-tmp", "/./index.html",
+]
+
+
+@pytest.mark.parametrize("target", TRAVERSALS)
+def test_refuses_paths_outside_output(server, target):
+    port, *_ = server
+    status, _headers, body = raw_request(port, target)
+    assert status in (400, 403, 404), (target, status)
+    assert SECRET.encode() not in body
+    assert b"root:" not in body
+
+
+def test_refuses_nul_in_request_line(server):
+    port, *_ = server
+    status, _h, body = raw_request(port, "", raw_bytes=b"GET /a/\x00/../../secret.txt HTTP/1.1\r\n"
+                                                       b"Host: x\r\nConnection: close\r\n\r\n")
+    assert status in (400, 403, 404) and SECRET.encode() not in body
+
+
+def test_request_segments_unit():
+    assert srv.request_segments("/a/b/") == (["a", "b"], True)
+    assert srv.request_segments("/%E6%96%B0/x.html?q=/../") == (["新", "x.html"], False)
+    for bad in TRAVERSALS[:20]:
+        if bad.startswith("/") and not bad.startswith("/leak"):
+            with pytest.raises(srv.Refused):
+                srv.request_segments(bad)
+
+
+def test_output_swapped_between_requests(server):
+    """output/ is renamed by the build: every request resolves it again."""
+    port, _s, out, _v, _h = server
+    new = out.parent / ".output.staging"
+    new.mkdir()
+    (new / "index.html").write_text(page("new", "second build"), encoding="utf-8")
+    out.rename(out.parent / ".output.old")
+    new.rename(out)
+    status, _h2, body = raw_request(port, "/")
+    assert status == 200 and "second build" in BeautifulSoup(body, "html5lib").get_text()
+    status, *_ = raw_request(port, "/a/")
+    assert status == 404
+
+
+def test_events_announce_a_new_version(server):
+    port, _s, _o, version, _h = server
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(b"GET /__digest/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        buf = b""
+        deadline = time.monotonic() + 5
+        while buf.count(b"data: ") < 1 and time.monotonic() < deadline:
+            buf += s.recv(4096)
+        assert b"text/event-stream" in buf
+        first = buf.split(b"data: ", 1)[1].split(b"\n", 1)[0]
+        version.bump()
+        while buf.count(b"data: ") < 2 and time.monotonic() < deadline:
+            buf += s.recv(4096)
+        second = buf.split(b"data: ")[2].split(b"\n", 1)[0]
+        assert second and second != first
+
+
+# ---------------------------------------------------------------- the watch loop
+
+def test_relevance(tmp_path):
+    s = Settings(root=tmp_path, cache_dir=tmp_path / "cache")
+    c = s.content_dir
+    assert srv.is_relevant(c / "x.zh.md", s)
+    assert srv.is_relevant(s.glossary_path, s)
+    assert srv.is_relevant(s.seeds_dir / "001.txt", s)
+    assert srv.is_relevant(s.theme_dir / "templates" / "base.html", s)
+    for p in (c / ".x.zh.md.swp", c / "x.zh.md~", c / "#x.zh.md#", c / ".#x.zh.md", c / "4913",
+              c / "translation-memory.sqlite3", c / "translation-memory.sqlite3-wal",
+              c / "tm.sqlite3-journal", c / ".git" / "index", c / ".cache" / "x.zh.md",
+              s.output_dir / "index.html", tmp_path / ".output.staging" / "index.html",
+              s.state_path, tmp_path / "README.md", s.tm_path):
+        assert not srv.is_relevant(p, s), p
+
+
+def _fake_build(settings: Settings, reporter: Reporter, **_kw):
+    """Stand-in for the real pipeline before render exists: content/*.zh.md -> output/<name>.html."""
+    out = settings.output_dir
+    out.mkdir(parents=True, exist_ok=True)
+    for p in sorted(settings.content_dir.glob("*.zh.md")):
+        if "BROKEN" in p.read_text(encoding="utf-8"):
+            raise BuildError("cannot build this", path=p, line=1)
+        body = p.read_text(encoding="utf-8").split("---", 2)[-1]
+        (out / (p.name[:-6] + ".html")).write_text(page(p.name, body), encoding="utf-8")
+    return site.BuildResult(articles=1, pages_written=1)
+
+
+def test_burst_of_events_is_one_rebuild(tmp_path):
+    s = Settings(root=tmp_path, cache_dir=tmp_path / "cache")
+    s.content_dir.mkdir()
+    builds = []
+    w = srv.Watcher(s, Reporter(quiet=True), build=lambda: builds.append(1) or object(), debounce=0.1)
+    stop = threading.Event()
+    t = threading.Thread(target=w.run, args=(stop,), kwargs={"poll": 0.02}, daemon=True)
+    t.start()
+    try:
+        for i in range(10):
+            (s.content_dir / f"{i}.zh.md").write_text(str(i), encoding="utf-8")
+            w.notify(s.content_dir / f"{i}.zh.md")
+            w.notify(s.content_dir / f".{i}.zh.md.swp")           # ignored
+            time.sleep(0.01)
+        deadline = time.monotonic() + 5
+        while not builds and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.3)
+        assert len(builds) == 1
+        # an event after which nothing differs from what the last build saw: no rebuild
+        w.notify(s.content_dir / "0.zh.md")
+        time.sleep(0.5)
+        assert len(builds) == 1
+        # ignored paths never trigger
+        w.notify(s.output_dir / "index.html")
+        w.notify(s.content_dir / "translation-memory.sqlite3")
+        assert w.events.empty()
+    finally:
+        stop.set()
+        t.join(timeout=5)
+    assert not t.is_alive()
+
+
+def test_failed_build_is_reported_and_loop_goes_on(tmp_path, monkeypatch, capsys):
+    s = Settings(root=tmp_path, cache_dir=tmp_path / "cache")
+    calls = []
+
+    def flaky(settings, reporter, **kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise BuildError("template error", path="themes/default/templates/base.html", line=3)
+        if len(calls) == 2:
+            raise RuntimeError("boom\nsecond line")
+        return site.BuildResult()
+
+    monkeypatch.setattr(site, "build", flaky)
+    results = []
+    w = srv.Watcher(s, Reporter(), on_rebuild=results.append, debounce=0.05)
+    w.rebuild()
+    w.rebuild()
+    w.rebuild()
+    assert [r is None for r in results] == [True, True, False]
+    err = capsys.readouterr().err
+    assert "themes/default/templates/base.html:3: error: template error" in err
+    assert "RuntimeError: boom" in err and "second line" not in err
+    assert "Traceback" not in err
+
+
+def _use_real_pipeline() -> bool:
+    return site.stage_available("render") and site.stage_available("ingest")
+
+
+def _page_texts(out: Path) -> str:
+    texts = []
+    for f in sorted(out.rglob("*.html")) if out.is_dir() else []:
+        try:
+            texts.append(BeautifulSoup(f.read_bytes(), "html5lib").get_text())
+        except OSError:
+            pass
+    return "\n".join(texts)
+
+
+def _wait_for(pred, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return pred()
+
+
+@pytest.fixture
+def watched_project(project, monkeypatch):
+    """A tmp project; the real pipeline once render and ingest exist, a stand-in before."""
+    if not _use_real_pipeline():
+        content = project / "content"
+        content.mkdir(exist_ok=True)
+        shutil.rmtree(project / "seeds")
+        (content / "first.zh.md").write_text("---\nslug: first\ntitle: 第一\n---\n\n旧的段落。\n",
+                                                    encoding="utf-8")
+        monkeypatch.setattr(site, "build", _fake_build)
+    return Settings(root=project)
+
+
+def _edit_one_content_file(settings: Settings, marker: str) -> None:
+    files = sorted(settings.content_dir.glob("*.zh.md"))
+    assert files, "the first build produced no content file"
+    text = files[0].read_text(encoding="utf-8")
+    files[0].write_text(text.rstrip("\n") + f"\n\n{marker}\n", encoding="utf-8")
+
+
+def test_watch_rebuilds_after_an_edit(watched_project):
+    settings = watched_project
+    stop = threading.Event()
+    rc = []
+    t = threading.Thread(target=lambda: rc.append(srv.watch(settings, Reporter(quiet=True),
+                                                            stop_event=stop)), daemon=True)
+    t.start()
+    try:
+        assert _wait_for(lambda: any(settings.output_dir.rglob("*.html")), 180), "first build"
+        time.sleep(0.5)
+        marker = "监视测试新增段落甲乙丙。"
+        t0 = time.monotonic()
+        _edit_one_content_file(settings, marker)
+        assert _wait_for(lambda: marker in _page_texts(settings.output_dir), 30), \
+            "the edit did not reach output/"
+        elapsed = time.monotonic() - t0
+        assert elapsed < (30 if _use_real_pipeline() else 5), elapsed
+        # a broken edit: the error is shown, the old output stays, the loop goes on
+        if not _use_real_pipeline():
+            (settings.content_dir / "bad.zh.md").write_text("---\nBROKEN\n---\n", encoding="utf-8")
+            time.sleep(1.0)
+            assert marker in _page_texts(settings.output_dir)
+            marker2 = "第二次修改。"
+            (settings.content_dir / "bad.zh.md").unlink()
+            _edit_one_content_file(settings, marker2)
+            assert _wait_for(lambda: marker2 in _page_texts(settings.output_dir), 10)
+    finally:
+        stop.set()
+        t.join(timeout=10)
+    assert not t.is_alive() and rc == [0]
+
+
+def test_serve_end_to_end(watched_project):
+    settings = watched_project
+    stop = threading.Event()
+    ready: list = []
+    rc: list = []
+    t = threading.Thread(target=lambda: rc.append(srv.serve(
+        settings, Reporter(quiet=True), port=0, stop_event=stop,
+        on_ready=lambda httpd, w: ready.append(httpd.server_address[1]))), daemon=True)
+    t.start()
+    try:
+        assert _wait_for(lambda: bool(ready), 180)
+        port = ready[0]
+        pages = sorted(settings.output_dir.rglob("*.html"))
+        assert pages
+        rel = "/" + pages[0].relative_to(settings.output_dir).as_posix()
+        status, _h, body = raw_request(port, rel)
+        assert status == 200
+        assert [s.get("src") for s in BeautifulSoup(body, "html5lib").find_all("script")
+                if s.get("src") == srv.RELOAD_JS_PATH]
+        assert srv.RELOAD_JS_PATH not in pages[0].read_text(encoding="utf-8")
+        status, *_ = raw_request(port, "/no-such-page.html")
+        assert status == 404
+        status, _h, body = raw_request(port, "/../" + settings.root.name + "/seeds/")
+        assert status in (400, 403, 404)
+        # an edit reaches the served page
+        marker = "服务测试新增段落。"
+        _edit_one_content_file(settings, marker)
+
+        def served_has_marker():
+            for p in settings.output_dir.rglob("*.html"):
+                r = "/" + p.relative_to(settings.output_dir).as_posix()
+                st, _hh, b = raw_request(port, r)
+                if st == 200 and marker in BeautifulSoup(b, "html5lib").get_text():
+                    return True
+            return False
+        assert _wait_for(served_has_marker, 30)
+    finally:
+        stop.set()
+        t.join(timeout=10)
+    assert not t.is_alive() and rc == [0]
+
+
+def test_ctrl_c_exits_cleanly(tmp_path):
+    """`python build.py watch` in a real process: Ctrl-C ends it with status 0."""
+    (tmp_path / "content").mkdir()
+    env = dict(os.environ, PYTHONPATH=str(REPO), DIGEST_CACHE=str(tmp_path / "cache"))
+    p = subprocess.Popen([sys.executable, str(REPO / "build.py"), "watch"], cwd=tmp_path, env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+
+        def reader():
+            for line in p.stdout:
+                lines.append(line)
+        threading.Thread(target=reader, daemon=True).start()
+        assert _wait_for(lambda: any("watch: waiting" in ln for ln in lines), 60), "".join(lines)
+        p.send_signal(signal.SIGINT)
+        assert p.wait(timeout=20) == 0, "".join(lines)
+        assert "Traceback" not in "".join(lines)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait(timeout=5)
