@@ -260,10 +260,11 @@ class Watcher:
             self._observer = None
 
 
-def watch(settings: Settings, reporter: Reporter) -> int:
-    """Build, then rebuild whenever an input changes, until Ctrl-C."""
-    watcher = Watcher(settings, reporter)
-    stop = threading.Event()
+def watch(settings: Settings, reporter: Reporter, *, stop_event: threading.Event | None = None,
+          debounce: float = DEBOUNCE) -> int:
+    """Build, then rebuild whenever an input changes, until Ctrl-C (or ``stop_event``, for tests)."""
+    watcher = Watcher(settings, reporter, debounce=debounce)
+    stop = stop_event or threading.Event()
     try:
         watcher.start()
         watcher.rebuild()
@@ -603,16 +604,21 @@ def make_server(settings: Settings, port: int = 8000, version: SiteVersion | Non
     return httpd, version
 
 
-def serve(settings: Settings, reporter: Reporter, port: int = 8000) -> int:
-    """Build, serve output/ on http://127.0.0.1:<port>/, rebuild and reload pages on change."""
+def serve(settings: Settings, reporter: Reporter, port: int = 8000, *,
+          stop_event: threading.Event | None = None, on_ready: Callable | None = None,
+          debounce: float = DEBOUNCE) -> int:
+    """Build, serve output/ on http://127.0.0.1:<port>/, rebuild and reload pages on change.
+
+    Runs until Ctrl-C (or ``stop_event``); ``on_ready(server, watcher)`` is called once serving.
+    """
     httpd, version = make_server(settings, port)
 
     def rebuilt(result):
         if result is not None and not getattr(result, "nothing_changed", False):
             version.bump()
 
-    watcher = Watcher(settings, reporter, on_rebuild=rebuilt)
-    stop = threading.Event()
+    watcher = Watcher(settings, reporter, on_rebuild=rebuilt, debounce=debounce)
+    stop = stop_event or threading.Event()
     loop = threading.Thread(target=watcher.run, args=(stop,), name="digest-watch", daemon=True)
     server_thread = None
     try:
@@ -625,8 +631,10 @@ def serve(settings: Settings, reporter: Reporter, port: int = 8000) -> int:
         host, real_port = httpd.server_address[:2]
         print(f"serve: http://{host}:{real_port}/ (output: {settings.output_dir}); "
               f"rebuilding on change, Ctrl-C to stop", flush=True)
-        while server_thread.is_alive():
-            server_thread.join(0.5)
+        if on_ready is not None:
+            on_ready(httpd, watcher)
+        while server_thread.is_alive() and not stop.is_set():
+            server_thread.join(0.2)
     except KeyboardInterrupt:
         print("\nserve: stopped", file=sys.stderr, flush=True)
     finally:
