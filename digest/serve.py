@@ -261,9 +261,12 @@ class Watcher:
 
 
 def watch(settings: Settings, reporter: Reporter, *, stop_event: threading.Event | None = None,
-          debounce: float = DEBOUNCE) -> int:
-    """Build, then rebuild whenever an input changes, until Ctrl-C (or ``stop_event``, for tests)."""
-    watcher = Watcher(settings, reporter, debounce=debounce)
+          debounce: float = DEBOUNCE, on_rebuild: Callable[[object], None] | None = None) -> int:
+    """Build, then rebuild whenever an input changes, until Ctrl-C (or ``stop_event``, for tests).
+
+    ``on_rebuild(result)`` is called after every build (None for a failed one).
+    """
+    watcher = Watcher(settings, reporter, debounce=debounce, on_rebuild=on_rebuild)
     stop = stop_event or threading.Event()
     try:
         watcher.start()
@@ -606,7 +609,7 @@ def make_server(settings: Settings, port: int = 8000, version: SiteVersion | Non
 
 def serve(settings: Settings, reporter: Reporter, port: int = 8000, *,
           stop_event: threading.Event | None = None, on_ready: Callable | None = None,
-          debounce: float = DEBOUNCE) -> int:
+          debounce: float = DEBOUNCE, on_rebuild: Callable[[object], None] | None = None) -> int:
     """Build, serve output/ on http://127.0.0.1:<port>/, rebuild and reload pages on change.
 
     Runs until Ctrl-C (or ``stop_event``); ``on_ready(server, watcher)`` is called once serving.
@@ -616,6 +619,8 @@ def serve(settings: Settings, reporter: Reporter, port: int = 8000, *,
     def rebuilt(result):
         if result is not None and not getattr(result, "nothing_changed", False):
             version.bump()
+        if on_rebuild is not None:
+            on_rebuild(result)
 
     watcher = Watcher(settings, reporter, on_rebuild=rebuilt, debounce=debounce)
     stop = stop_event or threading.Event()

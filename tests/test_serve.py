@@ -279,7 +279,7 @@ def test_burst_of_events_is_one_rebuild(tmp_path):
     s = Settings(root=tmp_path, cache_dir=tmp_path / "cache")
     s.content_dir.mkdir()
     builds = []
-    w = srv.Watcher(s, Reporter(quiet=True), build=lambda: builds.append(1) or object(), debounce=0.1)
+    w = srv.Watcher(s, Reporter(quiet=True), build=lambda: builds.append(1) or object(), debounce=0.5)
     stop = threading.Event()
     t = threading.Thread(target=w.run, args=(stop,), kwargs={"poll": 0.02}, daemon=True)
     t.start()
@@ -296,8 +296,12 @@ def test_burst_of_events_is_one_rebuild(tmp_path):
         assert len(builds) == 1
         # an event after which nothing differs from what the last build saw: no rebuild
         w.notify(s.content_dir / "0.zh.md")
-        time.sleep(0.5)
+        time.sleep(1.2)
         assert len(builds) == 1
+        # a real change after that: one more
+        (s.content_dir / "0.zh.md").write_text("changed", encoding="utf-8")
+        w.notify(s.content_dir / "0.zh.md")
+        assert _wait_for(lambda: len(builds) == 2, 5)
         # ignored paths never trigger
         w.notify(s.output_dir / "index.html")
         w.notify(s.content_dir / "translation-memory.sqlite3")
@@ -380,11 +384,15 @@ def test_watch_rebuilds_after_an_edit(watched_project):
     settings = watched_project
     stop = threading.Event()
     rc = []
+    results: list = []
     t = threading.Thread(target=lambda: rc.append(srv.watch(settings, Reporter(quiet=True),
-                                                            stop_event=stop)), daemon=True)
+                                                            stop_event=stop,
+                                                            on_rebuild=results.append)), daemon=True)
     t.start()
     try:
-        assert _wait_for(lambda: any(settings.output_dir.rglob("*.html")), 180), "first build"
+        assert _wait_for(lambda: bool(results), 180), "first build"
+        assert results[0] is not None, "the first build failed (see the console)"
+        assert any(settings.output_dir.rglob("*.html"))
         time.sleep(0.5)
         marker = "监视测试新增段落甲乙丙。"
         t0 = time.monotonic()
@@ -408,17 +416,19 @@ def test_watch_rebuilds_after_an_edit(watched_project):
     assert not t.is_alive() and rc == [0]
 
 
-def test_serve_end_to_end(watched_project):
+def test_serve_end_to_end(watched_project, capsys):
     settings = watched_project
     stop = threading.Event()
     ready: list = []
     rc: list = []
+    results: list = []
     t = threading.Thread(target=lambda: rc.append(srv.serve(
-        settings, Reporter(quiet=True), port=0, stop_event=stop,
+        settings, Reporter(quiet=True), port=0, stop_event=stop, on_rebuild=results.append,
         on_ready=lambda httpd, w: ready.append(httpd.server_address[1]))), daemon=True)
     t.start()
     try:
         assert _wait_for(lambda: bool(ready), 180)
+        assert results and results[0] is not None, "the first build failed (see the console)"
         port = ready[0]
         pages = sorted(settings.output_dir.rglob("*.html"))
         assert pages
@@ -444,6 +454,18 @@ def test_serve_end_to_end(watched_project):
                     return True
             return False
         assert _wait_for(served_has_marker, 30)
+        # a failing build: the error is on the console, the previous output is still served
+        n = len(results)
+        broken = settings.theme_dir / "templates" / "base.html" if _use_real_pipeline() else None
+        if broken is not None and broken.is_file():
+            broken.write_text(broken.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
+        elif broken is None:
+            (settings.content_dir / "bad.zh.md").write_text("---\nBROKEN\n---\n", encoding="utf-8")
+        if broken is None or broken.is_file():
+            assert _wait_for(lambda: len(results) > n, 60)
+            assert results[-1] is None
+            assert "error" in capsys.readouterr().err
+            assert served_has_marker()
     finally:
         stop.set()
         t.join(timeout=10)
