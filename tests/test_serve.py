@@ -401,6 +401,13 @@ def test_watch_rebuilds_after_an_edit(watched_project):
             "the edit did not reach output/"
         elapsed = time.monotonic() - t0
         assert elapsed < (30 if _use_real_pipeline() else 5), elapsed
+        # an editor's atomic save: write a temp file (ignored), rename it over the file
+        files = sorted(settings.content_dir.glob("*.zh.md"))
+        marker_b = "原子保存的修改。"
+        tmp = files[0].with_name(files[0].name + ".tmp")
+        tmp.write_text(files[0].read_text(encoding="utf-8") + f"\n{marker_b}\n", encoding="utf-8")
+        os.replace(tmp, files[0])
+        assert _wait_for(lambda: marker_b in _page_texts(settings.output_dir), 30)
         # a broken edit: the error is shown, the old output stays, the loop goes on
         if not _use_real_pipeline():
             (settings.content_dir / "bad.zh.md").write_text("---\nBROKEN\n---\n", encoding="utf-8")
