@@ -159,6 +159,7 @@ class Watcher:
         self.max_wait = max_wait            # rebuild at the latest this long after a burst began
         self.events: queue.Queue = queue.Queue()
         self.builds = 0
+        self.building = False
         self._built_snapshot: tuple | None = None
         self._observer = None
         self._scheduled: set[Path] = set()
@@ -186,7 +187,11 @@ class Watcher:
     def rebuild(self) -> object:
         """Build now (remembering what the build started from) and report."""
         self._built_snapshot = snapshot(self.settings)
-        result = self.build()
+        self.building = True
+        try:
+            result = self.build()
+        finally:
+            self.building = False
         self.builds += 1
         if result is None:
             self._built_snapshot = None        # a failed build: rebuild on the next event
@@ -650,5 +655,11 @@ def serve(settings: Settings, reporter: Reporter, port: int = 8000, *,
         httpd.server_close()
         watcher.stop()
         if loop.is_alive():
-            loop.join(timeout=5)
+            if watcher.building:
+                print("serve: waiting for the current build to finish (Ctrl-C again to abandon it; "
+                      "output/ is only ever switched file by file)", file=sys.stderr, flush=True)
+            try:
+                loop.join()
+            except KeyboardInterrupt:
+                pass
     return 0
