@@ -1,0 +1,84 @@
+"""The render stage: SiteData -> the static site (HTML pages, feeds, sitemap, search index, assets).
+
+``render_files`` yields every output file as (path, key, produce); ``render_site``
+writes them all into a folder. Paths come from :mod:`digest.render.urls` only.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..errors import BuildError, Reporter
+from . import feeds, urls
+from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, render_page,
+                    search_docs)
+from .search_index import build_index, index_js
+
+__all__ = ["render_site", "render_files", "plan_pages", "render_page", "make_env", "Page"]
+
+
+def _static_files(theme_dir: Path) -> dict[str, bytes]:
+    static = Path(theme_dir) / "static"
+    out = {}
+    if static.is_dir():
+        for p in sorted(static.rglob("*")):
+            if p.is_file() and not p.name.startswith("."):
+                out[urls.static(p.relative_to(static).as_posix())] = p.read_bytes()
+    missing = [n for n in STATIC_FILES if urls.static(n) not in out]
+    if missing:
+        raise BuildError(f"theme is missing static/{', static/'.join(missing)}", path=theme_dir)
+    return out
+
+
+def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+    """Every output file: (output path, content key, produce bytes). Deterministic order."""
+    theme = settings.theme_dir
+    if not (Path(theme) / "templates").is_dir():
+        raise BuildError(f"theme not found: {theme} (no templates/ folder)", path=theme)
+    env = make_env(theme)
+    files: dict[str, bytes] = {}
+    try:
+        for page in plan_pages(site, settings):
+            files[page.path] = render_page(env, page)
+    except Exception as e:   # a template error makes the whole site wrong
+        import jinja2
+        if isinstance(e, jinja2.TemplateError):
+            raise BuildError(f"template error: {e}", path=getattr(e, "filename", None) or theme,
+                             line=getattr(e, "lineno", None)) from e
+        raise
+    files.update(_static_files(theme))
+    files[urls.SEARCH_INDEX] = index_js(build_index(search_docs(site)))
+    if settings.base_url:
+        for lang in urls.LANGS:
+            title = settings.site_title_zh if lang == "zh" else settings.site_title_en
+            files[urls.atom(lang)] = feeds.atom_feed(lang, title, feed_entries(site, lang), settings.base_url)
+        groups = [{"zh-Hans": urls.home()}]
+        dates = [site.articles[0].date if site.articles else None]
+        for lang in urls.LANGS:
+            groups.append({urls.HTML_LANG[lang]: urls.lang_index(lang)})
+            dates.append(None)
+        for a in site.articles:
+            groups.append({"zh-Hans": urls.article("zh", a.slug), "en": urls.article("en", a.slug)})
+            dates.append(a.date)
+            groups.append({"zh-Hans": urls.parallel(a.slug)})
+            dates.append(a.date)
+        files[urls.SITEMAP] = feeds.sitemap(groups, settings.base_url, dates)
+    else:
+        reporter.info("render: no --base-url given, so no Atom feeds, sitemap or canonical links "
+                      "(they need absolute URLs)")
+    for rel in sorted(files):
+        data = files[rel]
+        urls.safe_rel(rel)
+        yield rel, key_of(data), (lambda d=data: d)
+
+
+def render_site(site, settings, out_dir: Path, reporter: Reporter) -> None:
+    """Write the whole site into ``out_dir`` (a fresh staging folder)."""
+    out_dir = Path(out_dir)
+    root = out_dir.resolve()
+    for rel, _key, produce in render_files(site, settings, reporter):
+        target = (out_dir / urls.safe_rel(rel))
+        if root not in target.resolve().parents:
+            raise BuildError(f"refusing to write outside the output folder: {rel}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(produce())

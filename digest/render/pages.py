@@ -1,0 +1,332 @@
+"""Plan the pages, render them with Jinja2, write them.
+
+``plan_pages`` builds every page's context first (Pelican's habit: context
+first, then write); ``render_page`` turns one page into bytes. Templates get
+ready-made relative URLs: they never build a URL by hand.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from ..article import Article, Translation
+from . import urls
+from .markdown import inline_html, plain_text
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'none'; form-action 'self'; base-uri 'none'")
+
+ORIGIN_TEXT = {
+    "machine": "This English text was machine-translated.",
+    "human": "This English text was translated by a person.",
+    "mixed": "This English text was translated partly by a person, partly by machine.",
+    "missing": "No English translation is available yet; the Chinese text is shown.",
+}
+CREDIT_LINKS = [
+    ("Argos Translate", "https://github.com/argosopentech/argos-translate"),
+    ("OPUS-MT", "https://github.com/Helsinki-NLP/Opus-MT"),
+    ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+]
+STATIC_FILES = ("style.css", "site.js", "search.js")
+
+
+@dataclass
+class Page:
+    path: str                     # output path, relative, POSIX
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+def make_env(theme_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(theme_dir) / "templates")),
+        autoescape=True,                       # everywhere, whatever the template's name
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    return env
+
+
+def render_page(env: jinja2.Environment, page: Page) -> bytes:
+    urls.safe_rel(page.path)
+    return env.get_template(page.template).render(page.context).encode("utf-8")
+
+
+# ---------------------------------------------------------------- helpers
+
+def pinyin_label(kw: str) -> str:
+    from pypinyin import lazy_pinyin
+    return " ".join(p.capitalize() for p in lazy_pinyin(kw)) if kw else kw
+
+
+class _Ctx:
+    """Shared data for planning: slugs, labels, article lookups."""
+
+    def __init__(self, site, settings):
+        self.site = site
+        self.settings = settings
+        self.articles: list[Article] = list(site.articles)
+        all_kws = [k for a in self.articles for k in site.keywords.get(a.slug, [])]
+        self.kslug = urls.keyword_slugs(all_kws)
+        self.by_kw: dict[str, list[Article]] = {}
+        for a in self.articles:
+            for k in dict.fromkeys(site.keywords.get(a.slug, [])):
+                self.by_kw.setdefault(k, []).append(a)
+
+    def kw_label(self, kw: str, lang: str) -> str:
+        if lang == "zh":
+            return kw
+        return self.site.keyword_en.get(kw) or pinyin_label(kw)
+
+    def tr(self, a: Article) -> Translation | None:
+        t = self.site.translations.get(a.slug)
+        if t is not None and len(t.blocks) != len(a.blocks):
+            return None                         # not aligned: never show a wrong pairing
+        return t
+
+
+def _common(cx: _Ctx, path: str, lang: str, title: str, alternates: dict[str, str] | None = None,
+            og_type: str = "website", description: str = "") -> dict:
+    s = cx.settings
+    r = lambda to, anchor=None: urls.rel(path, to, anchor)  # noqa: E731
+    alt = alternates or {}
+    return {
+        "lang": lang,
+        "html_lang": urls.HTML_LANG.get(lang, "zh-Hans"),
+        "title": title,
+        "description": description,
+        "site_title": {"zh": s.site_title_zh, "en": s.site_title_en},
+        "csp": CSP,
+        "css": r(urls.static("style.css")),
+        "site_js": r(urls.static("site.js")),
+        "root": r(urls.home())[: -len("index.html")] or "./",
+        "nav": {
+            "home": r(urls.home()),
+            "zh": r(urls.lang_index("zh")), "en": r(urls.lang_index("en")),
+            "kw": r(urls.keywords_index(lang if lang in urls.LANGS else "zh")),
+            "search": r(urls.search(lang if lang in urls.LANGS else "zh")),
+            "atom": r(urls.atom(lang)) if s.base_url and lang in urls.LANGS else None,
+        },
+        "alternates": [{"hreflang": urls.HTML_LANG[l], "href": r(p)} for l, p in alt.items()],
+        "canonical": urls.absolute(s.base_url, path),
+        "og_type": og_type,
+        "credit": cx.site.model_credit,
+        "credit_links": CREDIT_LINKS,
+        "origin_text": None,
+    }
+
+
+def _kw_links(cx: _Ctx, a: Article, lang: str, path: str) -> list[dict]:
+    return [{"label": cx.kw_label(k, lang), "href": urls.rel(path, urls.keyword(lang, cx.kslug[k]))}
+            for k in dict.fromkeys(cx.site.keywords.get(a.slug, []))]
+
+
+def _heading_ids(a: Article) -> dict[int, str]:
+    ids, n = {}, 0
+    for i, b in enumerate(a.blocks):
+        if b.kind == "heading":
+            n += 1
+            ids[i] = f"s{n}"
+    return ids
+
+
+def _summary(a: Article, t: Translation | None, lang: str) -> dict:
+    """Title, subtitle, date of one article in one language (for lists)."""
+    if lang == "en" and t is not None:
+        return {"title": plain_text(t.title), "subtitle": plain_text(t.subtitle) if t.subtitle else None,
+                "lang": "en", "missing": False}
+    if lang == "en":
+        return {"title": plain_text(a.title), "subtitle": plain_text(a.subtitle) if a.subtitle else None,
+                "lang": "zh-Hans", "missing": True}
+    return {"title": plain_text(a.title), "subtitle": plain_text(a.subtitle) if a.subtitle else None,
+            "lang": "zh-Hans", "missing": False}
+
+
+def _item(cx: _Ctx, a: Article, lang: str, path: str) -> dict:
+    t = cx.tr(a)
+    d = _summary(a, t, lang)
+    d.update(date=a.date, href=urls.rel(path, urls.article(lang, a.slug)),
+             parallel=urls.rel(path, urls.parallel(a.slug)),
+             keywords=_kw_links(cx, a, lang, path))
+    return d
+
+
+# ---------------------------------------------------------------- pages
+
+def article_page(cx: _Ctx, a: Article, lang: str) -> Page:
+    path = urls.article(lang, a.slug)
+    other = "en" if lang == "zh" else "zh"
+    t = cx.tr(a)
+    hid = _heading_ids(a)
+    if lang == "en" and t is not None:
+        src_blocks, origins = t.blocks, t.origins
+        head = {"title": t.title, "subtitle": t.subtitle, "dateline": t.dateline,
+                "byline": t.byline, "editor": t.editor}
+        text_lang = "en"
+        origin = t.origin
+    else:
+        src_blocks, origins = a.blocks, [None] * len(a.blocks)
+        head = {"title": a.title, "subtitle": a.subtitle, "dateline": a.dateline,
+                "byline": a.byline, "editor": a.editor}
+        text_lang = "zh-Hans"
+        origin = None if lang == "zh" else "missing"
+    blocks = []
+    for i, b in enumerate(src_blocks):
+        blocks.append({"kind": b.kind, "html": inline_html(b.text),
+                       "id": hid.get(i, f"p{i + 1}"),
+                       "other": urls.rel(path, urls.article(other, a.slug), hid.get(i, f"p{i + 1}")),
+                       "origin": origins[i] if i < len(origins) else None})
+    ctx = _common(cx, path, lang, plain_text(head["title"]),
+                  {"zh": urls.article("zh", a.slug), "en": urls.article("en", a.slug)},
+                  og_type="article",
+                  description=plain_text(head["subtitle"] or (src_blocks[0].text if src_blocks else ""))[:200])
+    ctx.update(
+        a={k: (inline_html(v) if v else None) for k, v in head.items()},
+        text_lang=text_lang,
+        date=a.date, source=a.source, blocks=blocks,
+        keywords=_kw_links(cx, a, lang, path),
+        other_lang=other,
+        other_href=urls.rel(path, urls.article(other, a.slug)),
+        parallel_href=urls.rel(path, urls.parallel(a.slug)),
+        origin=origin,
+        stale=bool(lang == "en" and t is not None and t.stale),
+        model_id=t.model_id if t is not None else None,
+        toc=[{"id": hid[i], "html": inline_html(src_blocks[i].text),
+              "href": f"#{hid[i]}"} for i in sorted(hid)],
+    )
+    if lang == "en":
+        ctx["origin_text"] = ORIGIN_TEXT[origin]
+    return Page(path, "article.html", ctx)
+
+
+def parallel_page(cx: _Ctx, a: Article) -> Page:
+    path = urls.parallel(a.slug)
+    t = cx.tr(a)
+    hid = _heading_ids(a)
+    rows = []
+    for i, b in enumerate(a.blocks):
+        eb = t.blocks[i] if t is not None else None
+        rows.append({"kind": b.kind, "id": hid.get(i, f"p{i + 1}"), "zh": inline_html(b.text),
+                     "en": inline_html(eb.text) if eb is not None else None,
+                     "origin": t.origins[i] if t is not None and i < len(t.origins) else None})
+    ctx = _common(cx, path, "zh", f"{plain_text(a.title)} · {plain_text(t.title) if t else ''}".strip(" ·"),
+                  None, og_type="article")
+    ctx["html_lang"] = "zh-Hans"
+    ctx.update(
+        zh={"title": inline_html(a.title), "subtitle": inline_html(a.subtitle) if a.subtitle else None,
+            "dateline": inline_html(a.dateline) if a.dateline else None,
+            "byline": a.byline, "editor": a.editor},
+        en=({"title": inline_html(t.title), "subtitle": inline_html(t.subtitle) if t.subtitle else None,
+             "dateline": inline_html(t.dateline) if t.dateline else None,
+             "byline": t.byline, "editor": t.editor} if t else None),
+        date=a.date, source=a.source, rows=rows,
+        zh_href=urls.rel(path, urls.article("zh", a.slug)),
+        en_href=urls.rel(path, urls.article("en", a.slug)),
+        origin=t.origin if t else "missing",
+        stale=bool(t and t.stale),
+        keywords_zh=_kw_links(cx, a, "zh", path), keywords_en=_kw_links(cx, a, "en", path),
+    )
+    ctx["origin_text"] = ORIGIN_TEXT[ctx["origin"]]
+    ctx["search_js"] = None
+    return Page(path, "parallel.html", ctx)
+
+
+def list_page(cx: _Ctx, lang: str) -> Page:
+    path = urls.lang_index(lang)
+    title = cx.settings.site_title_zh if lang == "zh" else cx.settings.site_title_en
+    ctx = _common(cx, path, lang, title, {"zh": urls.lang_index("zh"), "en": urls.lang_index("en")})
+    ctx["items"] = [_item(cx, a, lang, path) for a in cx.articles]
+    return Page(path, "list.html", ctx)
+
+
+def home_page(cx: _Ctx) -> Page:
+    path = urls.home()
+    ctx = _common(cx, path, "zh", f"{cx.settings.site_title_zh} · {cx.settings.site_title_en}")
+    items = []
+    for a in cx.articles:
+        items.append({"zh": _item(cx, a, "zh", path), "en": _item(cx, a, "en", path), "date": a.date,
+                      "parallel": urls.rel(path, urls.parallel(a.slug))})
+    ctx["items"] = items
+    return Page(path, "index.html", ctx)
+
+
+def keyword_index_page(cx: _Ctx, lang: str) -> Page:
+    path = urls.keywords_index(lang)
+    title = "关键词" if lang == "zh" else "Keywords"
+    ctx = _common(cx, path, lang, title, {"zh": urls.keywords_index("zh"), "en": urls.keywords_index("en")})
+    kws = sorted(cx.by_kw, key=lambda k: (-len(cx.by_kw[k]), cx.kslug[k]))
+    ctx["keywords"] = [{"label": cx.kw_label(k, lang), "count": len(cx.by_kw[k]),
+                        "href": urls.rel(path, urls.keyword(lang, cx.kslug[k]))} for k in kws]
+    return Page(path, "keywords.html", ctx)
+
+
+def keyword_page(cx: _Ctx, kw: str, lang: str) -> Page:
+    ks = cx.kslug[kw]
+    path = urls.keyword(lang, ks)
+    label = cx.kw_label(kw, lang)
+    ctx = _common(cx, path, lang, label, {"zh": urls.keyword("zh", ks), "en": urls.keyword("en", ks)})
+    ctx["keyword"] = {"label": label, "zh": kw, "en": cx.kw_label(kw, "en")}
+    ctx["items"] = [_item(cx, a, lang, path) for a in cx.by_kw[kw]]
+    ctx["all_href"] = urls.rel(path, urls.keywords_index(lang))
+    return Page(path, "keyword.html", ctx)
+
+
+def search_page(cx: _Ctx, lang: str) -> Page:
+    path = urls.search(lang)
+    ctx = _common(cx, path, lang, "搜索" if lang == "zh" else "Search",
+                  {"zh": urls.search("zh"), "en": urls.search("en")})
+    ctx["search_js"] = urls.rel(path, urls.static("search.js"))
+    ctx["index_js"] = urls.rel(path, urls.SEARCH_INDEX)
+    return Page(path, "search.html", ctx)
+
+
+def plan_pages(site, settings) -> list[Page]:
+    """Every HTML page of the site, in a stable order."""
+    cx = _Ctx(site, settings)
+    pages = [home_page(cx), list_page(cx, "zh"), list_page(cx, "en")]
+    for a in cx.articles:
+        pages += [article_page(cx, a, "zh"), article_page(cx, a, "en"), parallel_page(cx, a)]
+    for lang in urls.LANGS:
+        pages.append(keyword_index_page(cx, lang))
+        pages += [keyword_page(cx, kw, lang) for kw in sorted(cx.by_kw, key=lambda k: cx.kslug[k])]
+        pages.append(search_page(cx, lang))
+    for p in pages:
+        p.context.setdefault("search_js", None)
+        p.context.setdefault("index_js", None)
+    return pages
+
+
+def search_docs(site) -> list[dict]:
+    docs = []
+    for a in site.articles:
+        t = site.translations.get(a.slug)
+        if t is not None and len(t.blocks) != len(a.blocks):
+            t = None
+        docs.append({"u": urls.article("zh", a.slug), "l": "zh", "t": plain_text(a.title),
+                     "d": a.date or "",
+                     "x": "\n".join(plain_text(x) for x in [a.subtitle or ""] + [b.text for b in a.blocks] if x)})
+        if t is not None:
+            docs.append({"u": urls.article("en", a.slug), "l": "en", "t": plain_text(t.title),
+                         "d": a.date or "",
+                         "x": "\n".join(plain_text(x) for x in [t.subtitle or ""] + [b.text for b in t.blocks] if x)})
+    return docs
+
+
+def feed_entries(site, lang: str) -> list[dict]:
+    out = []
+    for a in site.articles:
+        t = site.translations.get(a.slug)
+        s = _summary(a, t if (t and len(t.blocks) == len(a.blocks)) else None, lang)
+        first = next((b.text for b in ((t.blocks if (lang == "en" and t) else a.blocks)) if b.kind == "paragraph"), "")
+        out.append({"slug": a.slug, "title": s["title"], "date": a.date,
+                    "summary": s["subtitle"] or plain_text(first)[:300],
+                    "path": urls.article(lang, a.slug),
+                    "alt_path": urls.article("en" if lang == "zh" else "zh", a.slug)})
+    return out
+
+
+def key_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]

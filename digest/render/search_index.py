@@ -1,0 +1,75 @@
+"""The search index: built here with jieba, read by themes/default/static/search.js.
+
+It is a JavaScript file (``window.DIGEST_SEARCH = {...}``) loaded with a
+``<script src>`` tag, so search works from ``file://`` where ``fetch`` does not.
+It holds, per document (one article in one language), its URL relative to the
+site root, title and plain text (for substring matches and snippets), and an
+inverted index of jieba search-mode tokens (Chinese) and stemmed words (English)
+with their counts, used for ranking. The stemmer must stay the same as search.js's.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+from collections import Counter
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def stem(word: str) -> str:
+    """A tiny English stemmer (plurals, -ing, -ed); the same rules as ``stem`` in search.js."""
+    w = word.lower()
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif len(w) > 3 and re.search(r"(s|x|z|ch|sh)es$", w):
+        w = w[:-2]
+    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if len(w) > 5 and w.endswith("ing"):
+        w = w[:-3]
+    elif len(w) > 4 and w.endswith("ed"):
+        w = w[:-2]
+    return w
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokens_zh(text: str) -> list[str]:
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    out = []
+    for t in jieba.cut_for_search(normalise(text)):
+        t = t.strip()
+        if _HAN.search(t) or re.fullmatch(r"[a-z0-9]+", t):
+            out.append(stem(t) if not _HAN.search(t) else t)
+    return out
+
+
+def tokens_en(text: str) -> list[str]:
+    return [stem(w) for w in _WORD.findall(normalise(text))]
+
+
+def build_index(docs: list[dict]) -> dict:
+    """docs: dicts with u (URL from the site root), l (zh|en), t (title), x (plain text)."""
+    terms: dict[str, list[list[int]]] = {}
+    for i, d in enumerate(docs):
+        text = d["t"] + "\n" + d["x"]
+        counts = Counter(tokens_zh(text) if d["l"] == "zh" else tokens_en(text))
+        for term, n in sorted(counts.items()):
+            terms.setdefault(term, []).append([i, n])
+    return {"v": 1, "docs": docs, "terms": dict(sorted(terms.items()))}
+
+
+def index_js(index: dict) -> bytes:
+    body = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return ("/* digest search index: generated, do not edit */\nwindow.DIGEST_SEARCH=" + body + ";\n").encode("utf-8")

@@ -1,0 +1,132 @@
+"""Every output path and every URL of the site, in one place.
+
+Output paths are POSIX paths relative to the output folder (``zh/<slug>/index.html``).
+Links between pages are always relative (``../../en/<slug>/index.html``), naming
+``index.html`` explicitly so that the site works from ``file://`` as well as from a
+web server's root or any sub-path. Absolute URLs exist only for feeds, the sitemap
+and canonical links, and only when a base URL is given.
+
+Whatever a slug or keyword says, a path made here stays inside the output folder:
+:func:`safe_rel` asserts it.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+
+LANGS = ("zh", "en")
+HTML_LANG = {"zh": "zh-Hans", "en": "en"}
+
+_SAFE = re.compile(r"[^a-z0-9]+")
+
+
+def safe_rel(rel: str) -> str:
+    """Return ``rel`` unchanged if it is a clean relative path inside the output folder, else raise."""
+    if (not rel or "\x00" in rel or "\\" in rel or rel.startswith("/")
+            or any(part in ("", ".", "..") for part in rel.split("/"))
+            or posixpath.normpath(rel) != rel):
+        raise ValueError(f"refusing an output path outside the output folder: {rel!r}")
+    return rel
+
+
+def ascii_slug(text: str, max_len: int = 60) -> str:
+    """A lower-case ``[a-z0-9-]`` slug; a short hash when nothing ASCII is left."""
+    s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    s = _SAFE.sub("-", s).strip("-")[:max_len].strip("-")
+    if not s:
+        s = "x-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return s
+
+
+def article_slug(slug: str) -> str:
+    """The slug as used in paths: kept when already safe, made safe otherwise."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", slug or ""):
+        return slug
+    return ascii_slug(slug or "untitled")
+
+
+def keyword_slug(keyword: str) -> str:
+    """Pinyin for Chinese keywords, ASCII-folded for the rest: ``数字经济`` -> ``shu-zi-jing-ji``."""
+    from pypinyin import lazy_pinyin
+    parts = lazy_pinyin(keyword, errors=lambda s: [s])
+    return ascii_slug("-".join(parts), max_len=80)
+
+
+def keyword_slugs(keywords) -> dict[str, str]:
+    """Slugs for a set of keywords, unique (collisions get a short hash), stable."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for kw in sorted(set(keywords)):
+        s = keyword_slug(kw)
+        if s in used:
+            s = f"{s}-{hashlib.sha256(kw.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+        used.add(s)
+        out[kw] = s
+    return out
+
+
+# ------------------------------------------------------------------ output paths
+
+def home() -> str:
+    return "index.html"
+
+
+def lang_index(lang: str) -> str:
+    assert lang in LANGS
+    return f"{lang}/index.html"
+
+
+def article(lang: str, slug: str) -> str:
+    assert lang in LANGS
+    return safe_rel(f"{lang}/{article_slug(slug)}/index.html")
+
+
+def parallel(slug: str) -> str:
+    return safe_rel(f"parallel/{article_slug(slug)}/index.html")
+
+
+def keywords_index(lang: str) -> str:
+    assert lang in LANGS
+    return f"{lang}/keywords/index.html"
+
+
+def keyword(lang: str, kslug: str) -> str:
+    assert lang in LANGS
+    return safe_rel(f"{lang}/keywords/{ascii_slug(kslug, 90)}/index.html")
+
+
+def search(lang: str) -> str:
+    assert lang in LANGS
+    return f"{lang}/search/index.html"
+
+
+def atom(lang: str) -> str:
+    assert lang in LANGS
+    return f"{lang}/atom.xml"
+
+
+SITEMAP = "sitemap.xml"
+SEARCH_INDEX = "static/search-index.js"
+
+
+def static(name: str) -> str:
+    return safe_rel(f"static/{name}")
+
+
+# ------------------------------------------------------------------ links
+
+def rel(from_path: str, to_path: str, anchor: str | None = None) -> str:
+    """Relative URL from the page at ``from_path`` to the file ``to_path`` (both output paths)."""
+    start = posixpath.dirname(from_path) or "."
+    r = posixpath.relpath(to_path, start)
+    return r + (f"#{anchor}" if anchor else "")
+
+
+def absolute(base_url: str | None, to_path: str) -> str | None:
+    """Absolute URL for feeds and canonical links; ``index.html`` is dropped for pretty URLs."""
+    if not base_url:
+        return None
+    p = to_path[: -len("index.html")] if to_path.endswith("index.html") else to_path
+    return base_url.rstrip("/") + "/" + p

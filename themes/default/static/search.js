@@ -1,0 +1,166 @@
+/* digest search: a few lines over the prebuilt index in search-index.js (window.DIGEST_SEARCH).
+   Works from file:// (no fetch). Results are built with textContent, never innerHTML. */
+(function () {
+  "use strict";
+  var HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+  var HAN_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/g;
+  var WORD = /[a-z0-9]+(?:'[a-z]+)?/g;
+
+  // Must match digest/render/search_index.py's stem().
+  function stem(w) {
+    w = w.toLowerCase();
+    if (/'s$/.test(w)) w = w.slice(0, -2);
+    if (w.length > 4 && /ies$/.test(w)) w = w.slice(0, -3) + "y";
+    else if (/sses$/.test(w)) w = w.slice(0, -2);
+    else if (w.length > 3 && /(s|x|z|ch|sh)es$/.test(w)) w = w.slice(0, -2);
+    else if (w.length > 3 && /s$/.test(w) && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+    if (w.length > 5 && /ing$/.test(w)) w = w.slice(0, -3);
+    else if (w.length > 4 && /ed$/.test(w)) w = w.slice(0, -2);
+    return w;
+  }
+
+  function bigrams(s) {
+    if (s.length <= 2) return [s];
+    var out = [];
+    for (var i = 0; i + 2 <= s.length; i++) out.push(s.slice(i, i + 2));
+    return out;
+  }
+
+  function segmentHan(run) {
+    var parts = [];
+    if (window.Intl && Intl.Segmenter) {
+      try {
+        var seg = new Intl.Segmenter("zh", { granularity: "word" });
+        var it = seg.segment(run)[Symbol.iterator](), r;
+        while (!(r = it.next()).done) if (r.value.isWordLike !== false) parts.push(r.value.segment);
+      } catch (e) { parts = []; }
+    }
+    // single characters are too loose: fall back to bigrams for them
+    var out = [];
+    if (!parts.length) return bigrams(run);
+    for (var i = 0; i < parts.length; i++) {
+      if (parts[i].length >= 2) out.push(parts[i]);
+    }
+    return out.length ? out : bigrams(run);
+  }
+
+  // A query -> clauses; a document must satisfy every clause.
+  function parse(q) {
+    q = q.normalize ? q.normalize("NFKC").toLowerCase() : q.toLowerCase();
+    var clauses = [], m;
+    HAN_RUN.lastIndex = 0;
+    while ((m = HAN_RUN.exec(q))) clauses.push({ han: m[0], parts: segmentHan(m[0]) });
+    var rest = q.replace(HAN_RUN, " ");
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(rest))) clauses.push({ word: m[0], stem: stem(m[0]) });
+    return clauses;
+  }
+
+  function postings(index, term) {
+    var p = index.terms[term], map = {};
+    if (p) for (var i = 0; i < p.length; i++) map[p[i][0]] = p[i][1];
+    return map;
+  }
+
+  function search(index, q) {
+    var clauses = parse(q);
+    if (!clauses.length) return { clauses: clauses, hits: [] };
+    var hits = [];
+    for (var d = 0; d < index.docs.length; d++) {
+      var doc = index.docs[d], hay = (doc.t + "\n" + doc.x).toLowerCase(), score = 0, ok = true;
+      for (var c = 0; c < clauses.length && ok; c++) {
+        var cl = clauses[c];
+        if (cl.han) {
+          var n = hay.split(cl.han).length - 1;          // the exact run, a substring: 口区 finds 京口区
+          if (n) { score += 10 * n + (postings(index, cl.han)[d] || 0); continue; }
+          var all = true, s = 0;                          // else every segment / bigram
+          for (var k = 0; k < cl.parts.length; k++) {
+            var cnt = hay.split(cl.parts[k]).length - 1;
+            if (!cnt) { all = false; break; }
+            s += cnt;
+          }
+          if (all) score += s; else ok = false;
+        } else {
+          var tf = postings(index, cl.stem)[d] || 0;
+          if (tf) { score += 10 * tf; continue; }
+          if (cl.word.length >= 3 && hay.indexOf(cl.word) >= 0) { score += 1; continue; }
+          ok = false;
+        }
+      }
+      if (ok) hits.push({ doc: doc, score: score + (doc.t.toLowerCase().indexOf(q.toLowerCase()) >= 0 ? 50 : 0) });
+    }
+    hits.sort(function (a, b) { return b.score - a.score || (a.doc.d < b.doc.d ? 1 : a.doc.d > b.doc.d ? -1 : 0); });
+    return { clauses: clauses, hits: hits };
+  }
+
+  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  function highlighter(clauses) {
+    var alts = [];
+    clauses.forEach(function (c) {
+      if (c.han) { alts.push(escapeRe(c.han)); c.parts.forEach(function (p) { alts.push(escapeRe(p)); }); }
+      else { alts.push("\\b" + escapeRe(c.stem) + "[a-z']*"); if (c.stem !== c.word) alts.push("\\b" + escapeRe(c.word)); }
+    });
+    alts.sort(function (a, b) { return b.length - a.length; });
+    return new RegExp("(" + alts.join("|") + ")", "gi");
+  }
+
+  // Append text to el, wrapping matches of re in <mark>: DOM nodes and textContent only.
+  function appendMarked(el, text, re) {
+    var last = 0, m;
+    re.lastIndex = 0;
+    while ((m = re.exec(text))) {
+      if (!m[0].length) { re.lastIndex++; continue; }
+      if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var mark = document.createElement("mark");
+      mark.textContent = m[0];
+      el.appendChild(mark);
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function snippet(text, re, width) {
+    re.lastIndex = 0;
+    var m = re.exec(text), at = m ? m.index : 0;
+    var start = Math.max(0, at - width), end = Math.min(text.length, at + width * 2);
+    return (start > 0 ? "…" : "") + text.slice(start, end).replace(/\s+/g, " ") + (end < text.length ? "…" : "");
+  }
+
+  function run() {
+    var index = window.DIGEST_SEARCH, list = document.getElementById("search-results");
+    var status = document.getElementById("search-status"), input = document.getElementById("q");
+    if (!list || !status || !index) return;
+    var params = new URLSearchParams(location.search), q = (params.get("q") || "").trim();
+    if (input) input.value = q;
+    var top = document.getElementById("q-top");
+    if (top) top.value = q;
+    if (!q) return;
+    var res = search(index, q), root = document.body.getAttribute("data-root") || "";
+    var re = highlighter(res.clauses);
+    list.textContent = "";
+    res.hits.slice(0, 50).forEach(function (h) {
+      var li = document.createElement("li");
+      var lang = document.createElement("span");
+      lang.className = "r-lang";
+      lang.textContent = h.doc.l === "zh" ? "中文" : "EN";
+      var a = document.createElement("a");
+      a.className = "r-title";
+      a.href = root + h.doc.u;
+      a.setAttribute("lang", h.doc.l === "zh" ? "zh-Hans" : "en");
+      appendMarked(a, h.doc.t, re);
+      var p = document.createElement("p");
+      p.className = "r-snip";
+      p.setAttribute("lang", h.doc.l === "zh" ? "zh-Hans" : "en");
+      appendMarked(p, snippet(h.doc.x, re, h.doc.l === "zh" ? 40 : 80), re);
+      li.appendChild(lang); li.appendChild(a); li.appendChild(p);
+      list.appendChild(li);
+    });
+    status.textContent = res.hits.length ? res.hits.length + " " + status.getAttribute("data-some")
+                                         : status.getAttribute("data-none");
+    status.setAttribute("data-count", String(res.hits.length));
+  }
+
+  window.DIGEST_SEARCH_API = { search: search, parse: parse, stem: stem };
+  if (document.readyState !== "loading") run(); else document.addEventListener("DOMContentLoaded", run);
+})();
