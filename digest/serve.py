@@ -106,8 +106,13 @@ def snapshot(settings: Settings) -> tuple:
         glossary = (gst.st_size, gst.st_mtime_ns)
     except OSError:
         glossary = None
-    return tuple((str(r), tuple(tree_stat(r, skip_suffixes=skip))) for r in watched_roots(settings)) \
-        + (glossary,)
+    def ident(r: Path):
+        try:
+            return os.stat(r).st_ino
+        except OSError:
+            return None
+    return tuple((str(r), ident(r), tuple(tree_stat(r, skip_suffixes=skip)))
+                 for r in watched_roots(settings)) + (glossary,)
 
 
 # ---------------------------------------------------------------- the rebuild loop
@@ -162,7 +167,7 @@ class Watcher:
         self.building = False
         self._built_snapshot: tuple | None = None
         self._observer = None
-        self._scheduled: set[Path] = set()
+        self._scheduled: dict[tuple[Path, bool], tuple[object, int]] = {}   # -> (watch, inode)
 
     # -- events
     def notify(self, *paths) -> None:
@@ -211,6 +216,7 @@ class Watcher:
             if stop_event.is_set():
                 return
             if self._built_snapshot is not None and snapshot(self.settings) == self._built_snapshot:
+                self._ensure_watches()
                 continue                        # e.g. the build's own writes to content/
             shown = os.path.relpath(batch[0], self.settings.root) if batch else "?"
             more = f" and {len(set(batch)) - 1} more" if len(set(batch)) > 1 else ""
@@ -243,11 +249,23 @@ class Watcher:
 
         for root in watched_roots(self.settings):
             target, recursive = (root, True) if root.is_dir() else (self._existing_parent(root), False)
-            if target is None or target in self._scheduled:
+            if target is None:
                 continue
             try:
-                self._observer.schedule(Handler(), str(target), recursive=recursive)
-                self._scheduled.add(target)
+                ino = target.stat().st_ino
+            except OSError:
+                continue
+            old = self._scheduled.get((target, recursive))
+            if old is not None:
+                if old[1] == ino:
+                    continue
+                try:                              # the folder was deleted and made again
+                    self._observer.unschedule(old[0])
+                except (KeyError, OSError):
+                    pass
+            try:
+                w = self._observer.schedule(Handler(), str(target), recursive=recursive)
+                self._scheduled[(target, recursive)] = (w, ino)
             except OSError as e:
                 print(f"{target}: warning: cannot watch: {e}", file=sys.stderr)
 

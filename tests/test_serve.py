@@ -500,3 +500,29 @@ def test_ctrl_c_exits_cleanly(tmp_path):
         if p.poll() is None:
             p.kill()
             p.wait(timeout=5)
+
+
+def test_watch_survives_content_folder_recreated(tmp_path, monkeypatch):
+    """content/ deleted and made again (e.g. a git checkout): still watched afterwards."""
+    s = Settings(root=tmp_path, cache_dir=tmp_path / "cache")
+    s.content_dir.mkdir()
+    (s.content_dir / "first.zh.md").write_text("---\ntitle: 一\n---\n\n一。\n", encoding="utf-8")
+    monkeypatch.setattr(site, "build", _fake_build)
+    stop = threading.Event()
+    results: list = []
+    t = threading.Thread(target=srv.watch, args=(s, Reporter(quiet=True)),
+                         kwargs={"stop_event": stop, "on_rebuild": results.append, "debounce": 0.2},
+                         daemon=True)
+    t.start()
+    try:
+        assert _wait_for(lambda: bool(results), 10)
+        shutil.rmtree(s.content_dir)
+        assert _wait_for(lambda: len(results) >= 2, 10)        # the deletion is a change too
+        s.content_dir.mkdir()
+        time.sleep(0.5)
+        (s.content_dir / "first.zh.md").write_text("---\ntitle: 一\n---\n\n重建之后。\n", encoding="utf-8")
+        assert _wait_for(lambda: "重建之后" in _page_texts(s.output_dir), 10)
+    finally:
+        stop.set()
+        t.join(timeout=10)
+    assert not t.is_alive()
