@@ -1,0 +1,275 @@
+"""The rendered site: structure, pairing, escaping, relative links, CSP, feeds, check."""
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import build
+from sitedata import HOSTILE, make_site
+
+from digest.check import check_site
+from digest.render import urls
+from digest.render.search_index import stem, tokens_zh
+
+SLUGS = ["jingkou-new-mission", "hostile-text", "no-translation-yet", "undated"]
+
+
+def soup(p: Path) -> BeautifulSoup:
+    return BeautifulSoup(p.read_text(encoding="utf-8"), "html5lib")
+
+
+def html_files(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def test_pages_exist(built):
+    out = built[0]
+    for rel in ["index.html", "zh/index.html", "en/index.html", "zh/keywords/index.html",
+                "en/keywords/index.html", "zh/search/index.html", "static/style.css",
+                "static/search-index.js", "static/search.js"]:
+        assert (out / rel).is_file(), rel
+    for s in SLUGS:
+        for rel in (f"zh/{s}/index.html", f"en/{s}/index.html", f"parallel/{s}/index.html"):
+            assert (out / rel).is_file(), rel
+
+
+def test_html_lang_and_pairs(built):
+    out = built[0]
+    for s in SLUGS:
+        zh, en = soup(out / f"zh/{s}/index.html"), soup(out / f"en/{s}/index.html")
+        assert zh.html["lang"] == "zh-Hans" and en.html["lang"] == "en"
+        assert zh.find("link", rel="alternate", hreflang="en")["href"] == f"../../en/{s}/index.html"
+        assert en.find("link", rel="alternate", hreflang="zh-Hans")["href"] == f"../../zh/{s}/index.html"
+        assert zh.find(id="lang-switch")["href"] == f"../../en/{s}/index.html"
+        # the same anchors in both languages, so the switch keeps the reader's place
+        ids_zh = [t["id"] for t in zh.select(".body [id]")]
+        ids_en = [t["id"] for t in en.select(".body [id]")]
+        assert ids_zh == ids_en and ids_zh
+        for h in zh.select(".body h2"):
+            assert h.find("a", class_="pair")["href"] == f"../../en/{s}/index.html#{h['id']}"
+
+
+def test_article_content(built):
+    out = built[0]
+    zh = soup(out / "zh/jingkou-new-mission/index.html")
+    assert zh.find("h1").get_text(strip=True).startswith("京口")
+    assert "张三" in zh.find(class_="byline").get_text() and "李四" in zh.find(class_="byline").get_text()
+    assert [a.get_text() for a in zh.select(".article-foot .tags a")][:2] == ["京口", "数字经济"]
+    en = soup(out / "en/jingkou-new-mission/index.html")
+    assert en.find("h1").get_text(strip=True) == "Jingkou takes on the new mission of the main city"
+    assert [a.get_text() for a in en.select(".article-foot .tags a")][:2] == ["Jingkou", "digital economy"]
+    # a keyword without an English label falls back to pinyin
+    assert "Zhen Jiang" in [a.get_text() for a in en.select(".article-foot .tags a")]
+    assert "machine-translated" in en.find(class_="origin").get_text()
+    assert "Argos Translate" in en.find(class_="credit").get_text()
+    assert en.find("a", string="CC BY 4.0")["href"] == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_translation_states(built):
+    out = built[0]
+    missing = soup(out / "en/no-translation-yet/index.html")
+    assert "Translation not available yet" in missing.find(class_="notice").get_text()
+    assert missing.find("article")["lang"] == "zh-Hans"       # the Chinese text, marked as such
+    stale = soup(out / "en/hostile-text/index.html")
+    assert stale.find(class_="stale") is not None
+    assert "by a person" in stale.find(class_="origin").get_text()
+    assert "by a person" in soup(out / "en/undated/index.html").find(class_="origin").get_text()
+    assert soup(out / "zh/hostile-text/index.html").find(class_="stale") is None
+    par = soup(out / "parallel/no-translation-yet/index.html")
+    assert "Translation not available yet" in par.get_text()
+
+
+def test_parallel_alignment_and_toggle(built):
+    out = built[0]
+    site = make_site()
+    a = next(x for x in site.articles if x.slug == "jingkou-new-mission")
+    par = soup(out / "parallel/jingkou-new-mission/index.html")
+    rows = par.select(".parallel > .prow:not(.prow-head)")
+    assert len(rows) == len(a.blocks)
+    for row, b in zip(rows, a.blocks):
+        zh, en = row.find(class_="zh"), row.find(class_="en")
+        assert zh["lang"] == "zh-Hans" and en["lang"] == "en"
+        assert zh.name == en.name == ("h2" if b.kind == "heading" else "p")
+        assert zh.get_text() == b.text
+    # no-JS toggles: radio inputs before the content, one checked per group
+    for name in ("view", "layout"):
+        radios = par.find_all("input", attrs={"name": name})
+        assert len([r for r in radios if r.has_attr("checked")]) == 1
+        for r in radios:
+            assert par.find("label", attrs={"for": r["id"]}) is not None
+
+
+def test_hostile_text_stays_text(built):
+    out = built[0]
+    for p in html_files(out):
+        s = soup(p)
+        for sc in s.find_all("script"):
+            assert sc.get("src") and not sc.get_text().strip(), (p, sc)
+            assert sc["src"].endswith((".js",)) and "static/" in sc["src"]
+        assert not s.find_all("img"), p
+        for el in s.find_all(True):
+            assert not any(k.lower().startswith("on") for k in el.attrs), (p, el)
+            for attr in ("href", "src", "action"):
+                v = el.get(attr)
+                if v:
+                    assert not re.match(r"\s*(javascript|data|vbscript):", v, re.I), (p, v)
+        assert "49" not in s.get_text().split("7*7")[0][-5:]
+    zh = soup(out / "zh/hostile-text/index.html")
+    body = zh.find(class_="body")
+    texts = [p.get_text() for p in body.find_all("p")]
+    assert "<script>alert(1)</script>" in texts
+    assert "<img src=x onerror=alert(2)>" in texts
+    assert "{{ 7*7 }} and {% if true %}jinja{% endif %}" in texts
+    for h in ("# not a heading", "---", "| a | b |"):
+        assert h in texts
+    assert body.find("h1") is None and body.find("hr") is None and body.find("table") is None
+    assert zh.find("h1").get_text(strip=True) == "<script>alert('t')</script>标题 {{ 7*7 }}"
+    links = {a.get_text(): a.get("href") for a in body.find_all("a")}
+    assert "click" not in links and links["ok"] == "https://example.org/a?b=1"
+    assert links["rel"] == "../../index.html"
+    assert zh.title.get_text().startswith("<script>")
+
+
+def test_csp_and_no_external_requests(built):
+    out = built[0]
+    for p in html_files(out):
+        s = soup(p)
+        csp = s.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert csp is not None, p
+        pol = dict((d.split()[0], d.split()[1:]) for d in csp["content"].split(";") if d.strip())
+        assert pol["script-src"] == ["'self'"] and pol["default-src"] == ["'none'"]
+        for el in s.find_all(["link", "script"]):
+            ref = el.get("href") or el.get("src")
+            if el.name == "link" and el.get("rel") in (["canonical"],):
+                continue
+            assert ref and not re.match(r"[a-z]+:|//|/", ref), (p, ref)
+    css = (out / "static/style.css").read_text()
+    assert "@import" not in css and "url(" not in css and "@font-face" not in css
+
+
+def test_every_link_relative_and_check_passes(built):
+    out = built[0]
+    assert check_site(out) == []
+    for p in html_files(out):
+        rel = p.relative_to(out).as_posix()
+        for el in soup(p).find_all(href=True):
+            href = el["href"]
+            if href.startswith(("http://", "https://", "mailto:")):
+                assert el.name == "a", (p, href)
+                continue
+            assert not href.startswith("/")
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), href.split("#")[0]))
+            assert not target.startswith(".."), (p, href)
+
+
+def test_no_base_url_no_feeds(built):
+    out, _rep, infos = built
+    assert not (out / "sitemap.xml").exists() and not (out / "zh/atom.xml").exists()
+    assert len([i for i in infos if "base-url" in i]) == 1
+    assert soup(out / "zh/jingkou-new-mission/index.html").find("link", rel="canonical") is None
+
+
+def test_feeds_and_sitemap(built_base):
+    out = built_base[0]
+    base = "https://news.example.org/digest/"
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    for lang in ("zh", "en"):
+        feed = ET.parse(out / f"{lang}/atom.xml").getroot()
+        entries = feed.findall("a:entry", ns)
+        assert len(entries) == 4
+        assert feed.find("a:updated", ns).text == "2024-11-20T00:00:00Z"
+        for e in entries:
+            assert e.find("a:id", ns).text.startswith(base + lang + "/")
+            hl = {l.get("hreflang") for l in e.findall("a:link", ns)}
+            assert hl == {"zh-Hans", "en"}
+        titles = [e.find("a:title", ns).text for e in entries]
+        assert ("<script>alert('t')</script>标题 {{ 7*7 }}" in titles) == (lang == "zh")
+    sm = ET.parse(out / "sitemap.xml").getroot()
+    locs = [u.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for u in sm]
+    assert base + "zh/jingkou-new-mission/" in locs and base + "en/jingkou-new-mission/" in locs
+    assert all(l.startswith(base) for l in locs)
+    zh = soup(out / "zh/jingkou-new-mission/index.html")
+    assert zh.find("link", rel="canonical")["href"] == base + "zh/jingkou-new-mission/"
+    assert zh.find("meta", property="og:title") is not None
+    assert check_site(out) == []
+
+
+def test_deterministic(tmp_path, built):
+    out2 = build(tmp_path / "again")[0]
+    a = {p.relative_to(built[0]): p.read_bytes() for p in built[0].rglob("*") if p.is_file()}
+    b = {p.relative_to(out2): p.read_bytes() for p in out2.rglob("*") if p.is_file()}
+    assert a == b
+
+
+def test_keyword_pages(built):
+    out = built[0]
+    idx = soup(out / "zh/keywords/index.html")
+    counts = {li.a.get_text(): int(li.find(class_="count").get_text()) for li in idx.select(".kwcloud li")}
+    assert counts["京口"] == 2 and counts["数字经济"] == 2 and counts["京口区"] == 2
+    # hostile keywords get safe ASCII slugs inside keywords/
+    for d in (out / "zh/keywords").iterdir():
+        assert re.fullmatch(r"[a-z0-9-]+(\.html)?", d.name), d.name
+    page = soup(out / f"zh/keywords/{urls.keyword_slug('数字经济')}/index.html")
+    assert sorted(a["href"] for a in page.select(".card-title a")) == [
+        "../../jingkou-new-mission/index.html", "../../undated/index.html"]
+    en = soup(out / "en/keywords/index.html")
+    assert "<script>x</script>" in [a.get_text() for a in en.select(".kwcloud a")]
+
+
+def test_search_index(built):
+    js = (built[0] / "static/search-index.js").read_text(encoding="utf-8")
+    data = json.loads(js[js.index("=") + 1: js.rstrip().rindex(";")])
+    docs = data["docs"]
+    assert {d["l"] for d in docs} == {"zh", "en"}
+    assert len(docs) == 7                    # 4 Chinese, 3 English (one translation missing)
+    jk = [i for i, d in enumerate(docs) if d["u"] == "zh/jingkou-new-mission/index.html"][0]
+    assert jk in [p[0] for p in data["terms"]["京口"]]
+    assert "economy" in data["terms"] and "jingkou" in data["terms"]
+    assert stem("economies") == stem("economy") == "economy"
+    assert stem("Jingkou") == "jingkou" and stem("cities") == "city"
+    assert {"数字", "经济"} <= set(tokens_zh("京口区数字经济")) and "京口" in tokens_zh("京口区数字经济")
+
+
+def test_check_finds_planted_problems(tmp_path, built):
+    out = tmp_path / "site"
+    shutil.copytree(built[0], out)
+    p = out / "zh/jingkou-new-mission/index.html"
+    p.write_text(p.read_text(encoding="utf-8").replace(
+        "</main>", '<a href="../nowhere/index.html">x</a><a href="../undated/index.html#nope">y</a></main>'),
+        encoding="utf-8")
+    (out / "en/undated/index.html").unlink()
+    k = out / f"zh/keywords/{urls.keyword_slug('文字')}/index.html"
+    k.write_text(k.read_text(encoding="utf-8").replace("</main>", "<div></span></main>"), encoding="utf-8")
+    problems = "\n".join(check_site(out))
+    assert "broken link: ../nowhere/index.html" in problems
+    assert "broken anchor: ../undated/index.html#nope" in problems
+    assert "no en page for this zh article" in problems
+    assert "stray </span>" in problems or "not closed" in problems
+    assert check_site(tmp_path / "absent")
+
+
+@pytest.mark.parametrize("bad", ["../x", "a/../../b", "/etc/passwd", "a\\b", "a\x00b", "", "a//b", "./a"])
+def test_safe_rel_rejects(bad):
+    with pytest.raises(ValueError):
+        urls.safe_rel(bad)
+
+
+@pytest.mark.parametrize("slug", ["../../etc/passwd", "a/b", "..", "京口", "x\x00y", "A B", "." * 300])
+def test_paths_from_hostile_slugs_stay_inside(slug):
+    for p in (urls.article("zh", slug), urls.parallel(slug), urls.keyword("en", urls.keyword_slug(slug))):
+        assert urls.safe_rel(p) == p
+        assert p.count("/") == p.count("/")  # noqa: PLR0124
+        assert not posixpath.normpath(p).startswith("..")
+    assert re.fullmatch(r"[a-z0-9-]+", urls.keyword_slug(slug))
+
+
+def test_keyword_slugs_unique():
+    s = urls.keyword_slugs(["数字", "shu zi", "Shu-Zi"])
+    assert len(set(s.values())) == 3
