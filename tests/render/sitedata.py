@@ -5,6 +5,9 @@ import re
 from pathlib import Path
 
 from digest.article import Article, Block, Translation
+from digest.errors import Reporter
+from digest.render import render_site
+from digest.settings import Settings
 from digest.site import SiteData, sort_articles
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,3 +81,12 @@ def make_site() -> SiteData:
     return SiteData(articles=articles,
                     translations={"jingkou-new-mission": tr_j, "hostile-text": tr_h, "undated": tr_u},
                     keywords=keywords, keyword_en=keyword_en)
+
+
+def build(out: Path, base_url: str | None = None, site=None) -> tuple[Path, Reporter, list[str]]:
+    out.mkdir(parents=True, exist_ok=True)
+    infos: list[str] = []
+    rep = Reporter(quiet=True)
+    rep.info = infos.append  # type: ignore[method-assign]
+    render_site(site or make_site(), Settings(root=REPO, base_url=base_url), out, rep)
+    return out, rep, infos
