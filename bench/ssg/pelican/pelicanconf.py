@@ -1,0 +1,33 @@
+# Pelican (4.12) twin of the digest site: two languages (translations), article pages,
+# index, tag pages, feeds; built-in "simple" theme; content cache on.
+AUTHOR = "digest"
+SITENAME = "新闻摘要"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "zh"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+THEME = "simple"
+DEFAULT_PAGINATION = False
+ARTICLE_URL = "{slug}.html"
+ARTICLE_SAVE_AS = "{slug}.html"
+ARTICLE_LANG_URL = "{lang}/{slug}.html"
+ARTICLE_LANG_SAVE_AS = "{lang}/{slug}.html"
+TAG_URL = "tag/{slug}.html"
+TAG_SAVE_AS = "tag/{slug}.html"
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+FEED_DOMAIN = "http://example.org"
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+TRANSLATION_FEED_ATOM = "feeds/all-{lang}.atom.xml"
+TAG_FEED_ATOM = "feeds/tag-{slug}.atom.xml"
+CATEGORY_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+LOAD_CONTENT_CACHE = True
+CACHE_CONTENT = True
+CACHE_PATH = "cache"
+DELETE_OUTPUT_DIRECTORY = False

@@ -1,0 +1,259 @@
+"""Whole-site build: this project vs Hugo vs Pelican, on the same bilingual corpus.
+
+For each N, makes the corpus (bench/corpus.py) in a scratch folder, then for
+each generator measures, each run a fresh process:
+
+- clean build: output and caches removed first (best of --clean-repeat, default 1);
+- no-op rebuild: nothing changed since the last build (best of --repeat);
+- one edit: one article gets one more sentence (Chinese + its English twin,
+  in all three corpora), then rebuild (best of --repeat; a different sentence
+  each time);
+
+wall seconds (Popen to exit), HTML pages in the output, files written by the
+run (mtime changed or new), and peak RSS of the process (os.wait4 rusage;
+max over all runs). A generator that fails prints "n/a" with its error.
+
+    .venv/bin/python bench/ssg_compare.py [--n 1000 5000] [--only digest hugo pelican]
+                                          [--repeat 3] [--clean-repeat 1] [--work /tmp/ssg-bench] [--keep]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+import corpus  # noqa: E402
+
+PY = ROOT / ".venv" / "bin" / "python"
+PELICAN = ROOT / ".venv" / "bin" / "pelican"
+HUGO = Path("/usr/bin/hugo")
+EDIT_SLUG_INDEX = 0.5   # which article is edited: the middle one
+TIMEOUT = [1800.0]      # seconds before a build is killed (counts as failed)
+
+
+class Gen:
+    name = ""
+
+    def __init__(self, corpus_dir: Path):
+        self.c = corpus_dir
+
+    # output folder, the command, its cwd, what a clean build removes
+    out: Path
+    def cmd(self) -> list[str]: ...
+    cwd: Path
+    def clean(self) -> None: ...
+
+
+class Digest(Gen):
+    name = "digest (this project)"
+
+    def __init__(self, c):
+        super().__init__(c)
+        self.out = c / "digest-out" / "output"
+        self.cwd = c
+        self.cache = c / "digest-out" / "cache"
+
+    def cmd(self):
+        # no seeds: a folder that does not exist, so the ingest stage has nothing to look at
+        return [str(PY), str(ROOT / "build.py"), "--seeds", str(self.c / "no-seeds"),
+                "--content", str(self.c / "content"), "--output", str(self.out),
+                "--cache", str(self.cache), "--theme", str(ROOT / "themes" / "default"), "--quiet"]
+
+    def clean(self):
+        shutil.rmtree(self.c / "digest-out", ignore_errors=True)
+        (self.c / "digest-out").mkdir()
+        for p in (self.c / "content").glob("*.sqlite3*"):
+            p.unlink()
+
+
+class Hugo(Gen):
+    name = "Hugo"
+
+    def __init__(self, c):
+        super().__init__(c)
+        self.cwd = c / "hugo"
+        self.out = self.cwd / "public"
+
+    def cmd(self):
+        return [str(HUGO), "--quiet", "--destination", str(self.out)]
+
+    def clean(self):
+        shutil.rmtree(self.out, ignore_errors=True)
+        shutil.rmtree(self.cwd / "resources", ignore_errors=True)
+
+
+class Pelican(Gen):
+    name = "Pelican"
+
+    def __init__(self, c):
+        super().__init__(c)
+        self.cwd = c / "pelican"
+        self.out = self.cwd / "output"
+
+    def cmd(self):
+        return [str(PELICAN), "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
+
+    def clean(self):
+        shutil.rmtree(self.out, ignore_errors=True)
+        shutil.rmtree(self.cwd / "cache", ignore_errors=True)
+        shutil.rmtree(self.cwd / "__pycache__", ignore_errors=True)
+
+
+GENS = {"digest": Digest, "hugo": Hugo, "pelican": Pelican}
+
+
+def snapshot(out: Path) -> dict[str, int]:
+    snap = {}
+    if out.is_dir():
+        for dirpath, _dirs, files in os.walk(out):
+            for f in files:
+                p = os.path.join(dirpath, f)
+                try:
+                    snap[p] = os.stat(p).st_mtime_ns
+                except OSError:
+                    pass
+    return snap
+
+
+def run(g: Gen) -> tuple[float, int, str, int, int]:
+    """(seconds, peak RSS in KiB, error or "", html pages, files written) of one build."""
+    before = snapshot(g.out)
+    t0 = time.perf_counter()
+    p = subprocess.Popen(g.cmd(), cwd=g.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # read output while waiting (a full pipe would block the child)
+    timer = threading.Timer(TIMEOUT[0], p.kill)
+    timer.start()
+    data = p.stdout.read()
+    _pid, status, ru = os.wait4(p.pid, 0)
+    timer.cancel()
+    secs = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    text = data.decode("utf-8", "replace")
+    err = ""
+    if p.returncode != 0:
+        tail = [ln for ln in text.splitlines() if ln.strip()][-3:]
+        err = f"exit {p.returncode}: " + " | ".join(tail)
+    after = snapshot(g.out)
+    html = sum(1 for k in after if k.endswith(".html"))
+    written = sum(1 for k, m in after.items() if before.get(k) != m)
+    return secs, ru.ru_maxrss, err, html, written
+
+
+def measure(g: Gen, corpus_dir: Path, slug: str, repeat: int, clean_repeat: int,
+            edit_no: list[int]) -> dict:
+    res: dict = {"name": g.name}
+    peak = 0
+
+    def best(kind, prep=None, times=repeat):
+        nonlocal peak
+        runs = []
+        for _ in range(times):
+            if prep:
+                prep()
+            secs, rss, err, html, written = run(g)
+            peak = max(peak, rss)
+            if err:
+                res[kind] = None
+                res.setdefault("errors", []).append(f"{kind}: {err}")
+                return False
+            runs.append((secs, html, written))
+        res[kind] = min(runs)
+        return True
+
+    ok = best("clean", g.clean, clean_repeat)
+    if ok:
+        best("noop")
+
+        def edit():
+            corpus.append_sentence(corpus_dir, slug, edit_no[0])
+            edit_no[0] += 1
+        best("edit", edit)
+    res["peak_mb"] = peak / 1024 if peak else None
+    return res
+
+
+def fmt_time(r):
+    return "n/a" if not r else f"{r[0]:.2f} s"
+
+
+def table(n: int, results: list[dict]) -> str:
+    lines = [f"N = {n:,} articles ({2 * n:,} article pages)", "",
+             "| generator | clean build | no-op rebuild | one edit | peak MB | HTML pages | files written (clean / no-op / edit) |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for r in results:
+        pages = r["clean"][1] if r.get("clean") else "n/a"
+        written = " / ".join(str(r[k][2]) if r.get(k) else "n/a" for k in ("clean", "noop", "edit"))
+        peak = f"{r['peak_mb']:.0f}" if r.get("peak_mb") else "n/a"
+        lines.append(f"| {r['name']} | {fmt_time(r.get('clean'))} | {fmt_time(r.get('noop'))} | "
+                     f"{fmt_time(r.get('edit'))} | {peak} | {pages} | {written} |")
+    return "\n".join(lines)
+
+
+def versions() -> str:
+    out = []
+    try:
+        out.append(subprocess.run([str(HUGO), "version"], capture_output=True, text=True).stdout.split()[1])
+    except Exception:
+        out.append("hugo ?")
+    try:
+        out.append("Pelican " + subprocess.run([str(PELICAN), "--version"], capture_output=True,
+                                               text=True).stdout.strip())
+    except Exception:
+        out.append("Pelican ?")
+    out.append(f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
+    return "Hugo " + ", ".join(out)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, nargs="+", default=[1000, 5000])
+    ap.add_argument("--only", nargs="+", choices=sorted(GENS), default=["digest", "hugo", "pelican"])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--clean-repeat", type=int, default=1, help="clean builds per generator (best of)")
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds before one build is killed")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/ssg-bench"))
+    ap.add_argument("--keep", action="store_true", help="reuse an existing corpus of the same N")
+    a = ap.parse_args(argv)
+
+    TIMEOUT[0] = a.timeout
+    print(versions(), flush=True)
+    tables = []
+    for n in a.n:
+        cdir = a.work / f"n{n}"
+        if not (a.keep and (cdir / "content").is_dir()):
+            t0 = time.perf_counter()
+            corpus.make_corpus(cdir, n, a.seed)
+            print(f"corpus N={n}: {time.perf_counter() - t0:.1f} s -> {cdir}", flush=True)
+        slug = f"news-{int(n * EDIT_SLUG_INDEX):05d}"
+        results = []
+        edit_no = [0]
+        for key in a.only:
+            g = GENS[key](cdir)
+            t0 = time.perf_counter()
+            r = measure(g, cdir, slug, a.repeat, a.clean_repeat, edit_no)
+            print(f"  {g.name}: done in {time.perf_counter() - t0:.0f} s", flush=True)
+            for e in r.get("errors", []):
+                print(f"    {g.name} failed: {e[:400]}", flush=True)
+            results.append(r)
+        tables.append(table(n, results))
+        print("\n" + tables[-1] + "\n", flush=True)
+    print(f"Wall seconds of fresh processes: clean build best of {a.clean_repeat} (output and caches "
+          f"removed first), no-op and one edit best of {a.repeat} each; one edit = one sentence appended to one article's Chinese and English). "
+          f"Peak MB = max RSS over all runs. {versions()}.")
+    print("\n\n".join(tables))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
