@@ -59,7 +59,7 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
 
 def pinyin_label(kw: str) -> str:
     from pypinyin import lazy_pinyin
-    return " ".join(p.capitalize() for p in lazy_pinyin(kw)) if kw else kw
+    return "".join(lazy_pinyin(kw)).capitalize() if kw else kw
 
 
 class _Ctx:
