@@ -36,6 +36,8 @@ case "$verb" in
     test)
         venv test
         need_apt chromium chromium
+        # CJK fonts, so the browser test's screenshots show Chinese rather than empty boxes
+        fc-list :lang=zh 2>/dev/null | grep -q . || need_apt no-such-command fonts-noto-cjk
         .venv/bin/python build.py fetch-model --quiet
         exec .venv/bin/python -m pytest "$@"
         ;;

@@ -52,3 +52,24 @@ def test_keywords_from_seed(repo_root):
 def test_keywords_short_article():
     kws = extract_keywords(_article("京口新闻\n镇江市京口区今天举行数字经济发展大会，企业代表和市民参加。"))
     assert 1 <= len(kws) <= 8 and all(len(k) >= 2 for k in kws)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+ALLOWED = {"em", "strong", "code", "a", "span", "br"}
+PIECES = st.sampled_from(["<script>", "</script>", "<img src=x onerror=alert(1)>", "[a](javascript:x)",
+                          "[b](https://ok.org)", "*", "_", "`", "&lt;", "&amp;", "{{", "}}", "{%", "%}",
+                          "#", "---", "|", "    ", "\n", "<", ">", "\"", "'", "京口", "x", " ", "![i](j)"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=12).map("".join))
+def test_no_content_text_becomes_dangerous_markup(text):
+    html = str(inline_html(text))
+    div = BeautifulSoup(f"<div>{html}</div>", "html5lib").div
+    for el in div.find_all(True):
+        assert el.name in ALLOWED, (text, html)
+        for attr, value in el.attrs.items():
+            assert attr in ("href", "title", "rel"), (text, html)
+            if attr == "href":
+                assert safe_href(value) is not None
