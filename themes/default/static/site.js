@@ -28,6 +28,12 @@
       var anchors = Array.prototype.slice.call(document.querySelectorAll(".body [id]"));
       var update = function () {
         var current = null;
+        // the section the reader jumped to, while it is on screen (near the end of a page it cannot reach the top)
+        var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+        if (target && anchors.indexOf(target) >= 0) {
+          var r = target.getBoundingClientRect();
+          if (r.top >= 0 && r.top < window.innerHeight) { sw.setAttribute("href", base + location.hash); return; }
+        }
         for (var i = 0; i < anchors.length; i++) {
           if (anchors[i].getBoundingClientRect().top <= 80) current = anchors[i].id; else break;
         }
