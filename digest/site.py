@@ -239,6 +239,9 @@ def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
             from .ingest import ingest_paths
             ingest_paths([settings.seeds_dir], settings.content_dir, reporter, root=settings.root,
                          only_changed=True)
+        # what this build is made from: taken after ingest (which may rewrite content/) and
+        # before anything is read, so an edit made while the build runs triggers the next one
+        made_from = input_fingerprint(settings, False)
 
         # 2. content files -> articles
         articles = load_content(settings, reporter, state)
@@ -266,10 +269,8 @@ def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
         else:
             _skip(result, reporter, "render")
 
-        # inputs may have been rewritten by ingest: take the fingerprint after the build
-        if not result.skipped_stages:
-            state.set_meta("fingerprint", input_fingerprint(settings, False) if not rebuild_tm
-                           else input_fingerprint(settings, False))
+        if not result.skipped_stages and not reporter.errors:
+            state.set_meta("fingerprint", made_from)
     finally:
         state.close()
     result.seconds = time.perf_counter() - t0
