@@ -26,7 +26,7 @@ from .glossary import (Glossary, check_terms, has_debris, inline, load_glossary,
 from .memory import TranslationMemory, tm_key
 from .model_store import resolve_model
 from .overrides import Override, load_override
-from .romanise import romanise_byline, romanise_name
+from .romanise import romanise_byline, romanise_leftovers, romanise_name
 from .sentences import join_english, split_sentences
 
 __all__ = ["translate_site", "TranslateResult"]
@@ -84,7 +84,7 @@ class _Planner:
         return keys
 
     def text(self, keys: list[str]) -> str:
-        return join_english([self.jobs[k].result or "" for k in keys])
+        return romanise_leftovers(join_english([self.jobs[k].result or "" for k in keys]))
 
 
 def _load_overrides(articles, settings, reporter: Reporter) -> dict[str, Override]:

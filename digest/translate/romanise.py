@@ -73,3 +73,14 @@ def romanise_byline(byline: str | None) -> str | None:
     if role:
         parts.append(role)
     return ", ".join(parts)
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def romanise_leftovers(text: str) -> str:
+    """Chinese characters the model left in English output become pinyin (``京口`` -> ``Jingkou``):
+    an English page never shows Chinese text it did not mean to."""
+    if not text or not _HAN_RUN.search(text):
+        return text
+    return _HAN_RUN.sub(lambda m: "".join(_syllables(m.group())).capitalize(), text)
