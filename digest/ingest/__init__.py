@@ -1,0 +1,135 @@
+"""Ingest: raw scraped ``.txt`` bytes in, a clean :class:`~digest.article.Article` out.
+
+One module per concern, applied in this order by :func:`normalise` (pure, no I/O):
+
+1. ``decode``       bytes -> text (UTF-8, BOM, UTF-16 BOM, GB18030, Big5); binary refused
+2. ``whitespace``   line endings, invisible characters (spaces are tidied at step 7)
+3. ``mojibake``     GBK byte-misalignment repair where verifiable, warnings otherwise
+4. ``annotations``  ``發(fā)`` -> ``發`` when ``fā`` is a reading of ``發``
+5. ``script``       OpenCC t2s; ``original_script`` recorded
+6. ``punctuation``  half-width -> full-width in Chinese text
+7. ``whitespace``   stray spaces
+8. ``structure``    title, subtitle, dateline, headings, byline, editor, date;
+                    ``paragraphs`` rejoins page-break splits
+
+Steps 3-4 run before 5 because their evidence (rare characters, a character's
+readings) is about the characters as written. :func:`ingest_paths` (in
+``files.py``) is the I/O edge: it reads sources and writes content files.
+
+A source that is only a title (no body line after it) is refused with
+``no body text after the title``: an article page without text is a scraping
+failure, not an article.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..article import Article
+from ..errors import InputError
+from .annotations import strip_annotations
+from .chars import han_count
+from .decode import decode
+from .mojibake import remnant_spans, repair_line
+from .punctuation import fullwidth
+from .script import detect_script, to_simplified
+from .slug import slugify
+from .structure import recognise
+from .whitespace import clean_invisible, split_lines, tidy_spaces
+
+
+@dataclass
+class NormalResult:
+    article: Article
+    warnings: list[tuple[int | None, str]] = field(default_factory=list)
+    encoding: str = "utf-8"
+    han_delta: int = 0              # Han characters added (+) or removed (-) by mojibake repairs
+    dropped: list[str] = field(default_factory=list)   # lines moved to front matter as `date`
+
+
+def normalise(raw: bytes, name: str) -> NormalResult:
+    """Normalise one source; raise InputError when it cannot be an article."""
+    text, encoding = decode(raw, name)
+    lines = [clean_invisible(line) for line in split_lines(text)]
+    repairs: Counter[str] = Counter()
+    warnings: list[tuple[int | None, str]] = []
+    han_delta = 0
+    for i, line in enumerate(lines):
+        line, fixed, msgs = repair_line(line)
+        repairs["mojibake"] += len(fixed)
+        han_delta += sum(han_count(r.repaired) - han_count(r.damaged) for r in fixed)
+        warnings.extend((i + 1, m) for m in msgs)
+        line, n = strip_annotations(line)
+        repairs["pinyin_annotations"] += n
+        lines[i] = line
+    original = "\n".join(lines)
+    converted = to_simplified(original)
+    script = detect_script(original, converted)
+    out_lines = converted.split("\n")
+    if len(out_lines) != len(lines):            # never expected: OpenCC keeps line breaks
+        out_lines = [to_simplified(line) for line in lines]
+    numbered: list[tuple[int, str]] = []
+    for i, line in enumerate(out_lines):
+        line, n = fullwidth(line, remnant_spans(line))
+        repairs["punctuation"] += n
+        line = tidy_spaces(line)
+        if line:
+            numbered.append((i + 1, line))
+    if not numbered:
+        raise InputError("no text: the file holds only whitespace", name, None)
+    if len(numbered) == 1:
+        raise InputError("no body text after the title", name, numbered[0][0])
+    s = recognise(numbered)
+    if not s.blocks:
+        raise InputError("no body text after the title", name, numbered[0][0])
+    repairs["page_breaks"] = s.page_breaks
+    article = Article(
+        slug=slugify(s.title), title=s.title, blocks=s.blocks, subtitle=s.subtitle,
+        dateline=s.dateline, byline=s.byline, editor=s.editor, date=s.date,
+        original_script=script, repairs={k: v for k, v in repairs.items() if v},
+    )
+    return NormalResult(article, warnings, encoding, han_delta, s.dropped)
+
+
+def article_to_text(article: Article) -> str:
+    """An article back as raw text, in the shape ingest reads (for round trips and tests)."""
+    parts = [article.title]
+    if article.subtitle:
+        parts.append(article.subtitle)
+    for i, b in enumerate(article.blocks):
+        text = b.text
+        if i == 0 and article.dateline:
+            text = f"{article.dateline} {text}"
+        parts.append(text)
+    if article.byline:
+        parts.append(article.byline)
+    if article.editor:
+        parts.append(f"责任编辑：{article.editor}")
+    if article.date:
+        parts.append(article.date)
+    return "\n\n".join(parts) + "\n"
+
+
+def describe(result: NormalResult) -> str:
+    """What was repaired, for the one line ingest prints per file."""
+    a = result.article
+    r = a.repairs
+    parts = []
+    if a.original_script == "traditional":
+        parts.append("traditional→simplified")
+    if result.encoding not in ("utf-8",):
+        parts.append(f"decoded from {result.encoding}")
+    for key, one, many in (("pinyin_annotations", "pinyin annotation", "pinyin annotations"),
+                           ("mojibake", "mojibake repair", "mojibake repairs"),
+                           ("page_breaks", "page break rejoined", "page breaks rejoined"),
+                           ("punctuation", "punctuation mark made full-width",
+                            "punctuation marks made full-width")):
+        n = r.get(key, 0)
+        if n:
+            parts.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(parts) if parts else "clean"
+
+
+from .files import IngestResult, ingest_paths  # noqa: E402  (the I/O edge, after the pure core)
+
+__all__ = ["normalise", "NormalResult", "article_to_text", "describe", "ingest_paths", "IngestResult"]

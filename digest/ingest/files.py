@@ -1,0 +1,154 @@
+"""The I/O edge of ingest: find sources, read them, write ``content/<slug>.zh.md``.
+
+Stability: a source that was ingested before keeps its slug (looked up by the
+``source`` front-matter field), so re-ingesting, even after a retitle, updates
+the same file. A new slug that another source already uses gets ``-2``,
+``-3``… An error never writes or deletes a content file; the other files go on.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..content import ZH_SUFFIX, atomic_write_text, dump_article
+from ..errors import InputError, Reporter
+from .slug import numbered
+
+
+@dataclass
+class IngestResult:
+    source: Path
+    path: Path | None = None          # the content file written (or already up to date)
+    slug: str | None = None
+    status: str = "written"           # "written" | "unchanged" | "error"
+    message: str = ""
+
+
+@dataclass
+class _Existing:
+    path: Path
+    slug: str
+    source: str | None
+    sha: str | None
+
+
+def _front_matter(path: Path) -> dict:
+    """Only the YAML between the first two ``---`` lines: cheap, and tolerant of bad files."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            if f.readline().strip() != "---":
+                return {}
+            lines = []
+            for line in f:
+                if line.strip() == "---":
+                    break
+                lines.append(line)
+        meta = yaml.safe_load("".join(lines))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _scan(content_dir: Path) -> list[_Existing]:
+    found = []
+    if not content_dir.is_dir():
+        return found
+    for p in sorted(content_dir.iterdir()):
+        if not p.name.endswith(ZH_SUFFIX):
+            continue
+        meta = _front_matter(p)
+        slug = p.name[: -len(ZH_SUFFIX)]
+        src = meta.get("source")
+        sha = meta.get("source_sha256")
+        found.append(_Existing(p, slug, str(src) if src else None, str(sha) if sha else None))
+    return found
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(os.path.abspath(root)))
+    except ValueError:
+        return str(path)
+
+
+def expand(paths, reporter: Reporter) -> list[Path]:
+    """Files as given, and the ``.txt`` files of folders (sorted, not recursive)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        try:
+            if p.is_dir():
+                out.extend(sorted(q for q in p.iterdir() if q.suffix == ".txt" and not q.is_dir()))
+            elif p.exists() or p.is_symlink():
+                out.append(p)
+            else:
+                reporter.report(InputError("no such file or folder", p))
+        except OSError as e:
+            reporter.report(InputError(f"cannot list: {e.strerror}", p))
+    return out
+
+
+def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None = None,
+                 only_changed: bool = False) -> list[IngestResult]:
+    from . import describe, normalise     # the pure core
+
+    root = Path(root) if root is not None else Path.cwd()
+    content_dir = Path(content_dir)
+    existing = _scan(content_dir)
+    by_source = {e.source: e for e in existing if e.source}
+    shas = {e.sha for e in existing if e.sha}
+    used = {e.slug: e for e in existing}
+    taken_now: set[str] = set()
+    results: list[IngestResult] = []
+    for src in expand(paths, reporter):
+        shown = _display(src, root)
+        try:
+            raw = src.read_bytes()
+        except OSError as e:
+            err = InputError(f"cannot read: {e.strerror or e}", shown)
+            reporter.report(err)
+            results.append(IngestResult(src, status="error", message=err.message))
+            continue
+        sha = hashlib.sha256(raw).hexdigest()
+        if only_changed and sha in shas:
+            reporter.info(f"ingest: {shown} unchanged")
+            results.append(IngestResult(src, status="unchanged"))
+            continue
+        try:
+            result = normalise(raw, shown)
+        except InputError as e:
+            reporter.report(e)
+            results.append(IngestResult(src, status="error", message=e.message))
+            continue
+        article = result.article
+        prior = by_source.get(shown)
+        if prior is not None:
+            slug = prior.slug
+        else:
+            slug, n = article.slug, 1
+            while slug in taken_now or (slug in used and used[slug].source != shown):
+                n += 1
+                slug = numbered(article.slug, n)
+        taken_now.add(slug)
+        article.slug = slug
+        article.source = shown
+        article.source_sha256 = sha
+        target = content_dir / f"{slug}{ZH_SUFFIX}"
+        for line, msg in result.warnings:
+            reporter.warning(shown, line, msg)
+        try:
+            changed = atomic_write_text(target, dump_article(article))
+        except OSError as e:
+            err = InputError(f"cannot write {target}: {e.strerror or e}", shown)
+            reporter.report(err)
+            results.append(IngestResult(src, status="error", message=err.message))
+            continue
+        by_source[shown] = _Existing(target, slug, shown, sha)
+        used[slug] = by_source[shown]
+        shas.add(sha)
+        reporter.info(f"ingest: {shown} -> {_display(target, root)} ({describe(result)})")
+        results.append(IngestResult(src, target, slug, "written" if changed else "unchanged"))
+    return results
