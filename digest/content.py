@@ -7,6 +7,7 @@ machine. The body is ``## `` headings and paragraphs, one blank line apart.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from .errors import InputError
 
 ZH_SUFFIX = ".zh.md"
 EN_SUFFIX = ".en.md"
+
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 
 # front-matter keys of a Chinese content file, in the order they are written
 ZH_KEYS = ("slug", "title", "subtitle", "dateline", "byline", "editor", "date",
@@ -90,7 +93,8 @@ def _load_post(path: Path) -> frontmatter.Post:
     try:
         return frontmatter.loads(text)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
+        # the mark where the broken construct starts is the line to look at
+        mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise InputError(f"bad front matter: {problem}", path, line) from None
@@ -117,6 +121,9 @@ def load_article(path: Path) -> Article:
         raise InputError(f"front matter: unknown key(s) {', '.join(map(repr, unknown))}; "
                          f"known keys are {', '.join(ZH_KEYS)}", path, 1)
     slug = _str_field(meta, "slug", path) or path.name[: -len(ZH_SUFFIX)]
+    if not SLUG_RE.fullmatch(slug):
+        raise InputError(f"front matter: slug {slug[:80]!r} is not usable in a URL; use lower-case "
+                         "ASCII letters, digits and hyphens (at most 100), e.g. 'jingkou-news'", path, 1)
     repairs = meta.get("repairs") or {}
     if not isinstance(repairs, dict) or not all(isinstance(v, int) for v in repairs.values()):
         raise InputError("front matter: 'repairs' must map names to counts", path, 1)

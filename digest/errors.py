@@ -12,6 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def display_path(path: str) -> str:
+    """A path as the user typed it: relative to the current folder when inside it."""
+    try:
+        p = Path(path)
+        if p.is_absolute():
+            return str(p.relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        pass
+    return path
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     path: str
@@ -68,6 +79,7 @@ class Reporter:
         self._emit(Diagnostic(exc.path or "digest", exc.line, "error", exc.message))
 
     def _emit(self, d: Diagnostic) -> None:
+        d = Diagnostic(display_path(d.path), d.line, d.level, d.message)
         self.diagnostics.append(d)
         print(str(d), file=self._out(), flush=True)
 

@@ -1,0 +1,240 @@
+"""The whole pipeline on the real seeds and the real model: seeds/ -> content/ -> output/.
+
+Incremental, atomic and deterministic builds (issue 6), each with a test that
+would fail without the property. The translation memory is filled once per
+session and copied into each test's project, so only the first build pays for
+the model.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from digest.errors import Reporter
+from digest.settings import Settings, default_cache_dir
+from digest.site import build
+from digest.translate.model_store import default_package_dir
+
+REPO = Path(__file__).resolve().parents[2]
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+pytestmark = pytest.mark.skipif(not (default_package_dir(default_cache_dir()) / "model" / "model.bin").exists(),
+                                reason="the model is not fetched (./make.sh test fetches it)")
+
+
+def make_project(dest: Path) -> Path:
+    shutil.copytree(REPO / "seeds", dest / "seeds")
+    shutil.copytree(REPO / "themes", dest / "themes")
+    (dest / "content").mkdir()
+    shutil.copy(REPO / "content" / "glossary.toml", dest / "content" / "glossary.toml")
+    return dest
+
+
+def settings_for(root: Path, **kw) -> Settings:
+    return Settings(root=root, tm_path=root / "tm.sqlite3", quiet=True, **kw)
+
+
+def snapshot(out: Path) -> dict[str, tuple[str, int]]:
+    """rel path -> (sha256 of bytes, mtime_ns) for every file in output/."""
+    snap = {}
+    for p in sorted(out.rglob("*")):
+        if p.is_file():
+            snap[p.relative_to(out).as_posix()] = (hashlib.sha256(p.read_bytes()).hexdigest(),
+                                                   p.stat().st_mtime_ns)
+    return snap
+
+
+@pytest.fixture(scope="session")
+def warm(tmp_path_factory) -> tuple[Path, dict]:
+    """One real build of the seeds; its project (content, TM, output) is copied by each test."""
+    root = make_project(tmp_path_factory.mktemp("warm"))
+    rep = Reporter(quiet=True)
+    result = build(settings_for(root), rep)
+    assert result.ok and not rep.errors, [str(d) for d in rep.diagnostics]
+    return root, {"result": result}
+
+
+@pytest.fixture
+def project(warm, tmp_path) -> Path:
+    root = tmp_path / "p"
+    shutil.copytree(warm[0], root, symlinks=True)
+    return root
+
+
+def run(root: Path, **kw):
+    rep = Reporter(quiet=True)
+    res = build(settings_for(root, **kw), rep)
+    return res, rep
+
+
+def en_text(html_path: Path) -> str:
+    soup = BeautifulSoup(html_path.read_bytes(), "html5lib")
+    main = soup.find("main") or soup.body
+    for el in main.find_all(attrs={"lang": re.compile("^zh")}):
+        el.decompose()
+    return main.get_text(" ", strip=True)
+
+
+def test_first_build_makes_both_languages_with_names_right(warm):
+    root, info = warm
+    out = root / "output"
+    zh = sorted(p.parent.name for p in (out / "zh").glob("*/index.html")
+                if p.parent.name not in ("keywords", "search"))
+    en = sorted(p.parent.name for p in (out / "en").glob("*/index.html")
+                if p.parent.name not in ("keywords", "search"))
+    assert len(zh) == 2 and zh == en
+    texts = {s: en_text(out / "en" / s / "index.html") for s in en}
+    joined = " ".join(texts.values())
+    for name in ("Jingkou", "Zhenjiang", "Jianbi"):
+        assert name in joined
+    assert "Kyoto" not in joined and "Kyoguchi" not in joined
+    for slug, text in texts.items():
+        assert not HAN.search(text), f"Chinese left in en/{slug}: {HAN.findall(text)[:10]}"
+    assert info["result"].sentences_translated > 0
+
+
+def test_nothing_changed_writes_nothing(project):
+    before = snapshot(project / "output")
+    res, rep = run(project)
+    assert res.nothing_changed and not rep.diagnostics
+    assert snapshot(project / "output") == before
+
+
+def test_second_build_after_state_loss_sends_nothing_to_the_model(project):
+    (project / ".output.state.sqlite3").unlink()
+    before = {k: v[0] for k, v in snapshot(project / "output").items()}
+    res, rep = run(project)
+    assert res.sentences_translated == 0 and not rep.errors
+    assert {k: v[0] for k, v in snapshot(project / "output").items()} == before
+
+
+def _content_files(root: Path) -> list[Path]:
+    return sorted((root / "content").glob("*.zh.md"))
+
+
+def test_one_edit_rewrites_only_that_article_and_indexes_that_change(project):
+    out = project / "output"
+    before = snapshot(out)
+    a, b = _content_files(project)
+    slug_a, slug_b = a.name[:-6], b.name[:-6]
+    a.write_text(a.read_text(encoding="utf-8").rstrip("\n") + "\n\n京口区今天下雨。\n", encoding="utf-8")
+    res, rep = run(project)
+    assert not rep.errors and res.sentences_translated == 1
+    after = snapshot(out)
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert f"zh/{slug_a}/index.html" in changed and f"en/{slug_a}/index.html" in changed
+    assert not any(slug_b in k for k in changed), changed
+    # the other article's pages are untouched, bytes and times
+    for k in before:
+        if slug_b in k:
+            assert after[k] == before[k]
+    assert len(changed) < len(after) / 2
+
+
+def test_removed_article_disappears_everywhere(project):
+    out = project / "output"
+    a = _content_files(project)[0]
+    slug = a.name[:-6]
+    # remove its seed too, or ingest would bring it back
+    import frontmatter
+    src = frontmatter.load(a).metadata.get("source")
+    (project / src).unlink()
+    a.unlink()
+    res, rep = run(project)
+    assert not rep.errors
+    assert not (out / "zh" / slug).exists() and not (out / "en" / slug).exists()
+    for p in out.rglob("*"):
+        if p.is_file() and p.suffix in (".html", ".js", ".xml"):
+            assert slug not in p.read_text(encoding="utf-8"), f"{slug} still named in {p.relative_to(out)}"
+
+
+def test_theme_change_rewrites_only_what_uses_it(project):
+    out = project / "output"
+    before = snapshot(out)
+    css = project / "themes" / "default" / "static" / "style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    res, rep = run(project)
+    after = snapshot(out)
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert changed == {"static/style.css"}, changed
+    assert res.sentences_translated == 0
+
+
+def test_glossary_edit_retranslates_only_sentences_with_that_term(project):
+    g = project / "content" / "glossary.toml"
+    g.write_text(g.read_text(encoding="utf-8").replace('"大禹山" = "Dayu Mountain"', '"大禹山" = "Mount Dayu"'),
+                 encoding="utf-8")
+    res, rep = run(project)
+    assert not rep.errors
+    assert 0 < res.sentences_translated <= 8, res.sentences_translated
+    text = " ".join(en_text(p) for p in (project / "output" / "en").glob("*/index.html")
+                    if p.parent.name not in ("keywords", "search"))
+    assert "Mount Dayu" in text and "Dayu Mountain" not in text
+
+
+def test_changing_a_seed_reingests_that_seed_only(project, capsys):
+    seeds = sorted((project / "seeds").glob("*.txt"))
+    seeds[0].write_bytes(seeds[0].read_bytes() + b"\n")   # new bytes, same text
+    rep = Reporter(quiet=False)
+    build(settings_for(project), rep)
+    out = capsys.readouterr().out
+    assert seeds[0].name in out
+    assert seeds[1].name not in out
+
+
+def test_failed_build_leaves_output_exactly_as_it_was(project):
+    out = project / "output"
+    before = snapshot(out)
+    tpl = project / "themes" / "default" / "templates" / "article.html"
+    tpl.write_text(tpl.read_text(encoding="utf-8") + "{{ no_such_variable.attr }}", encoding="utf-8")
+    a = _content_files(project)[0]
+    a.write_text(a.read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, str(REPO / "build.py"), "--quiet", "--tm", str(project / "tm.sqlite3")],
+                       cwd=project, capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert "article.html" in r.stderr
+    assert snapshot(out) == before
+
+
+def test_interrupted_build_leaves_output_exactly_as_it_was(project, monkeypatch):
+    out = project / "output"
+    before = snapshot(out)
+    a = _content_files(project)[0]
+    a.write_text(a.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    import digest.render as render
+    real = render.render_page
+    calls = []
+
+    def interrupted(env, page):
+        calls.append(page.path)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return real(env, page)
+
+    monkeypatch.setattr(render, "render_page", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(settings_for(project), Reporter(quiet=True))
+    assert len(calls) == 5
+    assert snapshot(out) == before
+
+
+def test_builds_are_deterministic(warm, tmp_path):
+    """Two clean builds of the same content in different folders: the same bytes."""
+    other = tmp_path / "other"
+    shutil.copytree(warm[0], other, symlinks=True)
+    shutil.rmtree(other / "output")
+    (other / ".output.state.sqlite3").unlink()
+    res, rep = run(other)
+    assert not rep.errors
+    a = {k: v[0] for k, v in snapshot(warm[0] / "output").items()}
+    b = {k: v[0] for k, v in snapshot(other / "output").items()}
+    assert a == b
