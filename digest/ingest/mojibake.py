@@ -21,14 +21,13 @@ import re
 from dataclasses import dataclass
 
 from .annotations import PINYIN_LETTERS, TONED
-from .chars import HAN_RE, is_common_han, is_han
+from .chars import HAN_RE, is_common_han
 
 MAX_RUN = 32
-# up to MAX_RUN non-ASCII characters followed by the ASCII byte that realigned the stream
-RUN_RE = re.compile(f"[^\\x00-\\x7f]{{1,{MAX_RUN}}}[\\x40-\\x7e]")
 # remnants of lost bytes: replacement characters, or "?" + a dangling "pinyin)" after a Han char
 REMNANT_RE = re.compile(f"\ufffd+|(?<=[^\\x00-\\x7f])\\?(?=[{PINYIN_LETTERS}]*[{TONED}])"
                         f"[{PINYIN_LETTERS}]{{1,7}}\\)")
+REPAIRED_OK = "，。、；：！？“”"
 
 
 @dataclass(frozen=True)
@@ -39,51 +38,80 @@ class Repair:
 
 def _shifted(run: str) -> str | None:
     try:
-        data = run.encode("gbk")
-        return data[1:].decode("gbk")
+        return run.encode("gbk")[1:].decode("gbk")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return None
 
 
-def _verified(damaged: str, repaired: str) -> bool:
-    evidence = any(not is_common_han(c) for c in damaged[:-1])
-    if not evidence or len(repaired) < 2:
+def _realigns(ch: str) -> bool:
+    """Can the misaligned reading end at ``ch``? Only if its second byte is an ASCII byte."""
+    if ch.isascii():
+        return 0x40 <= ord(ch) <= 0x7E
+    try:
+        data = ch.encode("gbk")
+    except UnicodeEncodeError:
         return False
-    return all(is_common_han(c) or c in "，。、；：！？“”" for c in repaired) and HAN_RE.search(repaired)
+    return len(data) == 2 and 0x40 <= data[1] <= 0x7E
 
 
-def find_repair(run: str) -> tuple[int, str] | None:
-    """(start offset in run, repaired text) for the longest damaged suffix that verifies."""
-    for i in range(len(run) - 1):
-        suffix = run[i:]
-        fixed = _shifted(suffix)
-        if fixed is not None and _verified(suffix, fixed):
-            return i, fixed
-    return None
+def _verified(repaired: str | None) -> bool:
+    if repaired is None or len(repaired) < 2 or not HAN_RE.search(repaired):
+        return False
+    body = repaired[:-1] if repaired[-1].isascii() and repaired[-1].isalnum() else repaired
+    return all(is_common_han(c) or c in REPAIRED_OK for c in body)
 
 
 def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
-    """Repair verifiable runs; return (line, repairs, warning messages)."""
+    """Repair verifiable damaged runs; return (line, repairs, warning messages).
+
+    Candidate runs end where the stream can realign (``_realigns``) and start at
+    most MAX_RUN characters before, inside the same run of non-ASCII characters;
+    only windows holding a rare character (counted with a prefix sum, so the
+    scan stays linear) are decoded.
+    """
     if line.isascii():
         return line, [], []
+    rare_before = [0]
+    run_start = []                      # where the run of non-ASCII characters at k begins
+    start = 0
+    for k, c in enumerate(line):
+        rare_before.append(rare_before[-1] + (not c.isascii() and not is_common_han(c)
+                                              and c not in REPAIRED_OK))
+        if c.isascii():
+            start = k + 1
+        run_start.append(start)
     repairs: list[Repair] = []
     warnings: list[str] = []
     out: list[str] = []
     last = 0
-    for m in RUN_RE.finditer(line):
-        run = m.group()
-        if all(is_common_han(c) for c in run[:-1] if is_han(c)):
-            continue                                   # no evidence: nothing rare in it
-        found = find_repair(run)
-        if found is None:
+    for j, c in enumerate(line):
+        if j < last or not _realigns(c):
             continue
-        i, fixed = found
-        out.append(line[last:m.start() + i])
-        out.append(fixed)
-        last = m.end()
-        repairs.append(Repair(run[i:], fixed))
-        warnings.append(f"mojibake: '{run[i:]}' repaired as '{fixed}' (GBK bytes shifted by one); "
-                        f"the character before it lost a byte and is kept as it is, not guessed")
+        if c.isascii():
+            if j == 0 or line[j - 1].isascii():
+                continue
+            lo = run_start[j - 1]
+        else:
+            lo = run_start[j]
+        lo = max(lo, last, j - MAX_RUN)
+        if rare_before[j + 1] - rare_before[lo] == 0:
+            continue                                   # no evidence: nothing rare in reach
+        first_rare = next(k for k in range(lo, j + 1) if rare_before[k + 1] > rare_before[k])
+        # the run's start first (damage usually begins at a boundary, as after a lost
+        # annotation), then the shortest window that still covers every rare character
+        for i in [lo] + list(range(first_rare, lo, -1)):
+            if i >= j:
+                continue
+            fixed = _shifted(line[i:j + 1])
+            if _verified(fixed):
+                out.append(line[last:i])
+                out.append(fixed)
+                repairs.append(Repair(line[i:j + 1], fixed))
+                warnings.append(f"mojibake: '{line[i:j + 1]}' repaired as '{fixed}' (GBK bytes "
+                                f"shifted by one); the character before it lost a byte and is kept "
+                                f"as it is, not guessed")
+                last = j + 1
+                break
     out.append(line[last:])
     line = "".join(out)
     for m in REMNANT_RE.finditer(line):

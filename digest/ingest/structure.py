@@ -65,9 +65,15 @@ def iso_date(text: str) -> str | None:
 def _take_tail(body: list[tuple[int, str]], s: Structure) -> None:
     """Pop editor, byline and date lines from the end of the body."""
     for _ in range(6):
-        if len(body) < 2:
+        if not body:
             return
         text = body[-1][1]
+        if len(body) < 2:                      # the only paragraph: only a trailing byline may go
+            m = PAREN_BYLINE_RE.search(text)
+            if s.byline is None and m and m.start() > 0:
+                s.byline = m.group()
+                body[-1] = (body[-1][0], text[: m.start()].rstrip())
+            return
         m = EDITOR_RE.match(text)
         if m and s.editor is None:
             s.editor = m.group(1).strip()
