@@ -29,6 +29,7 @@ from ..errors import InputError
 from .romanise import romanise_name
 
 _TOKEN = re.compile(r"\bQ\s?Z\s?([A-Z])\s?([A-Z])\b", re.IGNORECASE)
+_IN_TOKEN = re.compile(r"(?<![A-Za-z])QZ[A-Z]{2}(?![A-Za-z])")
 # what a mangled placeholder looks like (QZAAA, ZAB, QAB, QZ): never shown to a reader
 _DEBRIS = re.compile(r"\b(?:QZ[A-Z]{0,4}|Q[A-Z]{2,3}|Z[A-Z]{2})\b", re.IGNORECASE)
 
@@ -65,9 +66,14 @@ def token_name(i: int) -> str:
 
 
 def token_counts(protected: str) -> dict[str, int]:
+    """How often each placeholder occurs in the model's input.
+
+    Tokens there sit between Chinese characters, which are word characters to
+    ``re`` (``\\b`` never matches inside ``的QZAA在``): only ASCII letters bound them.
+    """
     counts: dict[str, int] = {}
-    for m in _TOKEN.finditer(protected):
-        t = m.group().upper()
+    for m in _IN_TOKEN.finditer(protected):
+        t = m.group()
         counts[t] = counts.get(t, 0) + 1
     return counts
 
