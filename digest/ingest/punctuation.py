@@ -36,17 +36,17 @@ def fullwidth(line: str, protected_spans: list[tuple[int, int]] = ()) -> tuple[s
     chars = list(line)
     n = len(chars)
     count = 0
+    for open_i, close_i in sorted(_pairs(line, protected).items()):     # outer pairs first
+        inner = line[open_i + 1:close_i]
+        before = chars[open_i - 1] if open_i > 0 else ""
+        if any(is_han(c) for c in inner) or (before and is_cjk(before)):
+            chars[open_i], chars[close_i] = "（", "）"
+            count += 2
     for i, c in enumerate(line):
         if c in SIMPLE and i not in protected:
-            before = line[i - 1] if i > 0 else ""
+            before = chars[i - 1] if i > 0 else ""
             after = line[i + 1] if i + 1 < n else ""
             if (before and is_cjk(before)) or (after and is_han(after)):
                 chars[i] = SIMPLE[c]
                 count += 1
-    for open_i, close_i in _pairs(line, protected).items():
-        inner = line[open_i + 1:close_i]
-        before = line[open_i - 1] if open_i > 0 else ""
-        if any(is_han(c) for c in inner) or (before and is_cjk(before)):
-            chars[open_i], chars[close_i] = "（", "）"
-            count += 2
     return "".join(chars), count
