@@ -25,8 +25,10 @@ from ..errors import BuildError
 from .model_store import ModelPackage
 
 BATCH = 64
-# one to six whole words repeated three or more times in a row ("300,000" is not a loop)
-LOOP = re.compile(r"(?<![\w,.])([^\W\d][\w'-]*(?:[ ,]+[^\W\d][\w'-]*){0,5})(?:[ ,]+\1(?![\w'-])){2,}")
+# one to six whole words repeated three or more times in a row, in any case ("Ha ha ha",
+# "Development, development, development"); "300,000" is not a loop
+LOOP = re.compile(r"(?<![\w,.])([^\W\d][\w'-]*(?:[ ,]+[^\W\d][\w'-]*){0,5})(?:[ ,]+\1(?![\w'-])){2,}",
+                  re.IGNORECASE)
 
 
 def decoding_bound(n_tokens: int) -> int:
