@@ -21,7 +21,9 @@ from .chars import HAN_CLASS
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 PINYIN_LETTERS = "a-zA-Züv" + TONED + TONED.upper() + "ÜV"
 # Han char, "(", 1-7 pinyin letters, ")": a bounded pattern, linear on any line
-ANNOTATION_RE = re.compile(f"([{HAN_CLASS}])[(（]([{PINYIN_LETTERS}]{{1,7}})[)）]")
+ONE = f"[(（][{PINYIN_LETTERS}]{{1,7}}[)）]"
+ANNOTATION_RE = re.compile(f"([{HAN_CLASS}])((?:{ONE})+)")
+ONE_RE = re.compile(f"[(（]([{PINYIN_LETTERS}]{{1,7}})[)）]")
 
 
 def _fold(syllable: str) -> str:
@@ -48,11 +50,16 @@ def strip_annotations(line: str) -> tuple[str, int]:
     count = 0
 
     def repl(m: re.Match) -> str:
+        """Strip leading annotations of the character (a repeated ``(fā)(fā)`` too)."""
         nonlocal count
-        if is_annotation(m.group(1), m.group(2)):
+        ch, rest = m.group(1), m.group(2)
+        pos = 0
+        for a in ONE_RE.finditer(rest):
+            if not is_annotation(ch, a.group(1)):
+                break
             count += 1
-            return m.group(1)
-        return m.group(0)
+            pos = a.end()
+        return ch + rest[pos:]
 
     if "(" not in line and "（" not in line:
         return line, 0

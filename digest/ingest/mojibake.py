@@ -18,10 +18,12 @@ as they are and reported as warnings, never guessed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from dataclasses import dataclass
 
 from .annotations import PINYIN_LETTERS, TONED
-from .chars import HAN_RE, is_common_han
+from .chars import HAN_RE, common_han, is_common_han
 
 MAX_RUN = 32
 # remnants of lost bytes: replacement characters, or "?" + a dangling "pinyin)" after a Han char
@@ -64,42 +66,36 @@ def _verified(repaired: str | None) -> bool:
 def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
     """Repair verifiable damaged runs; return (line, repairs, warning messages).
 
-    Candidate runs end where the stream can realign (``_realigns``) and start at
-    most MAX_RUN characters before, inside the same run of non-ASCII characters;
-    only windows holding a rare character (counted with a prefix sum, so the
-    scan stays linear) are decoded.
+    Candidate runs end where the stream can realign (``_realigns``) within
+    MAX_RUN characters after a rare character, and start at most MAX_RUN
+    characters before, inside the same run of non-ASCII characters: the work
+    is bounded per rare character, so the scan stays linear.
     """
-    if line.isascii():
-        return line, [], []
-    rare_before = [0]
-    run_start = []                      # where the run of non-ASCII characters at k begins
-    start = 0
-    for k, c in enumerate(line):
-        rare_before.append(rare_before[-1] + (not c.isascii() and not is_common_han(c)
-                                              and c not in REPAIRED_OK))
-        if c.isascii():
-            start = k + 1
-        run_start.append(start)
+    if line.isascii() or not _rare_re().search(line):
+        return line, [], _remnant_warnings(line)
+    rare = [m.start() for m in _rare_re().finditer(line)]
     repairs: list[Repair] = []
     warnings: list[str] = []
     out: list[str] = []
     last = 0
-    for j, c in enumerate(line):
+    ends = sorted({j for r in rare for j in range(r, min(len(line), r + MAX_RUN + 1))})
+    for j in ends:
+        c = line[j]
         if j < last or not _realigns(c):
             continue
-        if c.isascii():
-            if j == 0 or line[j - 1].isascii():
-                continue
-            lo = run_start[j - 1]
-        else:
-            lo = run_start[j]
-        lo = max(lo, last, j - MAX_RUN)
-        if rare_before[j + 1] - rare_before[lo] == 0:
+        if c.isascii() and (j == 0 or line[j - 1].isascii()):
+            continue
+        lo = max(last, j - MAX_RUN)
+        k = j - 1
+        while k >= lo and not line[k].isascii():
+            k -= 1
+        lo = k + 1
+        in_reach = [r for r in rare[bisect_left(rare, lo):bisect_right(rare, j)]]
+        if not in_reach:
             continue                                   # no evidence: nothing rare in reach
-        first_rare = next(k for k in range(lo, j + 1) if rare_before[k + 1] > rare_before[k])
         # the run's start first (damage usually begins at a boundary, as after a lost
         # annotation), then the shortest window that still covers every rare character
-        for i in [lo] + list(range(first_rare, lo, -1)):
+        for i in [lo] + list(range(in_reach[0], lo, -1)):
             if i >= j:
                 continue
             fixed = _shifted(line[i:j + 1])
@@ -114,10 +110,19 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
                 break
     out.append(line[last:])
     line = "".join(out)
-    for m in REMNANT_RE.finditer(line):
-        warnings.append(f"mojibake: '{m.group()}' is what is left of characters whose bytes were "
-                        f"lost; kept as it is")
-    return line, repairs, warnings
+    return line, repairs, warnings + _remnant_warnings(line)
+
+
+def _remnant_warnings(line: str) -> list[str]:
+    return [f"mojibake: '{m.group()}' is what is left of characters whose bytes were lost; "
+            f"kept as it is" for m in REMNANT_RE.finditer(line)]
+
+
+@lru_cache(maxsize=1)
+def _rare_re() -> re.Pattern:
+    """Any non-ASCII character that is neither common Han nor CJK punctuation: a fast pre-check."""
+    ok = "".join(sorted(common_han())) + REPAIRED_OK
+    return re.compile("[^\\x00-\\x7f" + re.escape(ok) + "]")
 
 
 def remnant_spans(line: str) -> list[tuple[int, int]]:

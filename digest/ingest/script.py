@@ -29,12 +29,8 @@ def to_simplified(text: str) -> str:
 
 def detect_script(original: str, converted: str) -> str:
     """'traditional' when t2s changed at least 3% of the Han characters (and at least one)."""
-    han = changed = 0
     if len(original) != len(converted):          # phrase conversion changed lengths: compare sets
         return "traditional" if original != converted else "simplified"
-    for a, b in zip(original, converted):
-        if HAN_RE.match(a):
-            han += 1
-            if a != b:
-                changed += 1
+    changed = sum(a != b for a, b in zip(original, converted))   # t2s only changes Han
+    han = len(HAN_RE.findall(original))
     return "traditional" if changed and changed >= 0.03 * han else "simplified"
