@@ -120,9 +120,10 @@ def _remnant_warnings(line: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _rare_re() -> re.Pattern:
-    """Any non-ASCII character that is neither common Han nor CJK punctuation: a fast pre-check."""
+    """A character that is evidence of damage: not common Han, CJK punctuation, Latin or general punctuation."""
     ok = "".join(sorted(common_han())) + REPAIRED_OK
-    return re.compile("[^\\x00-\\x7f" + re.escape(ok) + "]")
+    # Latin letters (pinyin tone marks) and general punctuation are never evidence
+    return re.compile("[^\\x00-\\u024f\\u2000-\\u206f" + re.escape(ok) + "]")
 
 
 def remnant_spans(line: str) -> list[tuple[int, int]]:
