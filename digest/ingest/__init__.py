@@ -22,6 +22,8 @@ failure, not an article.
 """
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -45,6 +47,10 @@ class NormalResult:
     encoding: str = "utf-8"
     han_delta: int = 0              # Han characters added (+) or removed (-) by mojibake repairs
     dropped: list[str] = field(default_factory=list)   # lines moved to front matter as `date`
+
+
+# a line made only of rule characters (a scraped horizontal rule or separator)
+DECORATION = re.compile(r"[-=_*~#+|.·•─━═—\s]{3,}")
 
 
 def normalise(raw: bytes, name: str) -> NormalResult:
@@ -73,6 +79,9 @@ def normalise(raw: bytes, name: str) -> NormalResult:
         line, n = fullwidth(line, remnant_spans(line))
         repairs["punctuation"] += n
         line = tidy_spaces(line)
+        if line and DECORATION.fullmatch(line):
+            repairs["separator_lines"] += 1      # ----, ****, ====: page furniture, not text
+            continue
         if line:
             numbered.append((i + 1, line))
     if not numbered:

@@ -29,7 +29,20 @@ def _pairs(line: str, protected: set[int]) -> dict[int, int]:
 
 
 def fullwidth(line: str, protected_spans: list[tuple[int, int]] = ()) -> tuple[str, int]:
-    """Return (line, number of characters converted)."""
+    """Return (line, number of characters converted).
+
+    Repeated until nothing changes: a comma made full-width can make the bracket
+    after it Chinese context (``㐀,()``), and normalising must be idempotent.
+    """
+    total = 0
+    while True:
+        line, n = _fullwidth_once(line, protected_spans)
+        total += n
+        if n == 0:
+            return line, total
+
+
+def _fullwidth_once(line: str, protected_spans) -> tuple[str, int]:
     if not any(c in line for c in ",:;?!()"):
         return line, 0
     protected = {i for a, b in protected_spans for i in range(a, b)}

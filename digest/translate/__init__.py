@@ -15,6 +15,7 @@ Modules: ``model_store`` (fetch, verify, unpack), ``sentences`` (splitting),
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -65,6 +66,9 @@ def _clean_term(en: str) -> str:
     return en.strip().rstrip(".。").strip()
 
 
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 class _Planner:
     """Collects every sentence of the build once, keyed for the translation memory."""
 
@@ -75,6 +79,12 @@ class _Planner:
     def unit(self, text: str, glossary: Glossary) -> list[str]:
         keys = []
         for s in split_sentences(text):
+            if not _HAN.search(s):
+                # nothing Chinese (a number, a Latin name, a URL): copied, never sent to the model
+                key = "verbatim:" + s
+                self.jobs.setdefault(key, _Job(s, s, {}, [], result=s))
+                keys.append(key)
+                continue
             entries = glossary.entries_in(s)
             key = tm_key(self.model_id, self.decoding, s, entries)
             if key not in self.jobs:
@@ -84,7 +94,8 @@ class _Planner:
         return keys
 
     def text(self, keys: list[str]) -> str:
-        return romanise_leftovers(join_english([self.jobs[k].result or "" for k in keys]))
+        parts = [(self.jobs[k].result or "").replace("<unk>", "") for k in keys]
+        return romanise_leftovers(join_english(parts))
 
 
 def _load_overrides(articles, settings, reporter: Reporter) -> dict[str, Override]:
@@ -141,11 +152,11 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
 
     tm = TranslationMemory(settings.tm_path, rebuild=rebuild_tm)
     try:
-        known = tm.get_many(list(planner.jobs))
+        known = tm.get_many([k for k, j in planner.jobs.items() if j.result is None])
         for k, v in known.items():
             planner.jobs[k].result = v
         todo = [k for k, j in planner.jobs.items() if j.result is None]
-        result.from_memory = len(planner.jobs) - len(todo)
+        result.from_memory = len(known)
         if todo:
             result.sent_to_model = len(todo)
             reporter.info(f"translate: {len(todo)} sentence(s) to the model, "

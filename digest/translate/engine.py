@@ -57,8 +57,12 @@ def looks_looped(tokens: list[str], bound: int) -> bool:
     return False
 
 
+SPECIAL = {"<unk>", "<s>", "</s>", "<pad>"}
+
+
 def detokenise(pieces: list[str]) -> str:
-    return "".join(pieces).replace("▁", " ").strip()
+    """Join target pieces; ``▁`` marks a space; special tokens never reach a page."""
+    return "".join(p for p in pieces if p not in SPECIAL).replace("<unk>", "").replace("▁", " ").strip()
 
 
 @dataclass
