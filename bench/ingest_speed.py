@@ -31,7 +31,27 @@ def corpus(size: int) -> bytes:
     return "\n".join(out).encode("utf-8")
 
 
+def one(mb: int) -> None:
+    """In a child process: normalise mb MB and print seconds and peak memory (ru_maxrss)."""
+    import resource
+    normalise(corpus(10_000), "warm-up")
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    raw = corpus(mb * 1_000_000)
+    t = time.perf_counter()
+    normalise(raw, f"{mb}mb.txt")
+    dt = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"{mb:>3} MB: {dt:6.2f} s ({dt / mb:.2f} s/MB), peak memory {peak / 1024:.0f} MB "
+          f"(+{(peak - base) / 1024:.0f} MB over the interpreter)")
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--one":
+        return one(int(sys.argv[2]))
+    import subprocess
+    print("growth (each size in a fresh process):")
+    for mb in (1, 5, 10, 50):
+        subprocess.run([sys.executable, __file__, "--one", str(mb)], check=True)
     normalise(corpus(10_000), "warm-up")          # load OpenCC, pypinyin, the common set
     for mb in (1, 10):
         raw = corpus(mb * 1_000_000)

@@ -24,8 +24,13 @@ class IngestResult:
     source: Path
     path: Path | None = None          # the content file written (or already up to date)
     slug: str | None = None
-    status: str = "written"           # "written" | "unchanged" | "error"
+    status: str = "written"           # "written" | "unchanged" | "duplicate" | "error"
     message: str = ""
+
+
+# memory grows about 25 times the file size while normalising (Python strings and the
+# line list); 20 MB keeps a run under about 600 MB. No news article comes near it.
+MAX_BYTES = 20_000_000
 
 
 @dataclass
@@ -99,13 +104,20 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
     content_dir = Path(content_dir)
     existing = _scan(content_dir)
     by_source = {e.source: e for e in existing if e.source}
-    shas = {e.sha for e in existing if e.sha}
+    shas = {e.sha: e for e in existing if e.sha}
     used = {e.slug: e for e in existing}
     taken_now: set[str] = set()
     results: list[IngestResult] = []
     for src in expand(paths, reporter):
         shown = _display(src, root)
         try:
+            size = src.stat().st_size
+            if size > MAX_BYTES:
+                err = InputError(f"file is {size / 1e6:.1f} MB; an article is at most {MAX_BYTES // 1_000_000} MB "
+                                 "(a scraped dump? split it into articles)", shown)
+                reporter.report(err)
+                results.append(IngestResult(src, status="error", message=err.message))
+                continue
             raw = src.read_bytes()
         except OSError as e:
             err = InputError(f"cannot read: {e.strerror or e}", shown)
@@ -113,7 +125,14 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
             results.append(IngestResult(src, status="error", message=err.message))
             continue
         sha = hashlib.sha256(raw).hexdigest()
-        if only_changed and sha in shas:
+        twin = shas.get(sha)
+        if twin is not None and twin.source not in (None, shown):
+            # the same bytes under another name: one article, not two with colliding slugs
+            reporter.warning(shown, None, f"same text as {twin.source} ({_display(twin.path, root)}); "
+                                          "not ingested a second time")
+            results.append(IngestResult(src, status="duplicate"))
+            continue
+        if only_changed and twin is not None:
             reporter.info(f"ingest: {shown} unchanged")
             results.append(IngestResult(src, status="unchanged"))
             continue
@@ -148,7 +167,7 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
             continue
         by_source[shown] = _Existing(target, slug, shown, sha)
         used[slug] = by_source[shown]
-        shas.add(sha)
+        shas[sha] = by_source[shown]
         reporter.info(f"ingest: {shown} -> {_display(target, root)} ({describe(result)})")
         results.append(IngestResult(src, target, slug, "written" if changed else "unchanged"))
     return results
