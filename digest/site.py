@@ -17,6 +17,7 @@ last successful build does nothing and says so.
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import shutil
@@ -160,7 +161,7 @@ def compute_keywords(articles: list[Article], state: BuildState | None) -> dict[
     fresh: dict[str, list[str]] = {}
     out: dict[str, list[str]] = {}
     for a in articles:
-        key = digest_of(a.zh_hash(), a.title)
+        key = digest_of(a.zh_hash(), a.title, code_version("keywords"))
         kws = cache.get(key)
         if kws is None:
             from .keywords import extract_keywords
@@ -170,6 +171,14 @@ def compute_keywords(articles: list[Article], state: BuildState | None) -> dict[
     if state is not None:
         state.put_many("keywords", fresh, replace_all=True)
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def code_version(module: str) -> str:
+    """Hash of a stage's source: cached results of an older version of the code are not reused."""
+    base = Path(__file__).parent
+    files = sorted((base / module).rglob("*.py")) if (base / module).is_dir() else [base / f"{module}.py"]
+    return digest_of(*[p.read_bytes() for p in files if p.exists()])
 
 
 def _file_digest(path: Path) -> str | None:
@@ -185,7 +194,7 @@ def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
     """Fill site.translations and site.keyword_en; only what changed goes to the translate stage."""
     from .translate import translate_site
 
-    shared = digest_of(_file_digest(settings.glossary_path), settings.beam,
+    shared = digest_of(_file_digest(settings.glossary_path), settings.beam, code_version("translate"),
                        str(settings.model_path) if settings.model_path else None, str(settings.tm_path))
     cache = state.get_many("translation") if (state is not None and not rebuild_tm) else {}
     term_cache = state.get_many("term") if (state is not None and not rebuild_tm) else {}

@@ -62,6 +62,13 @@ def byline_names(article: Article) -> dict[str, str]:
     return names
 
 
+def like_source_end(zh: str, en: str) -> str:
+    """A title or heading without a full stop in Chinese gets none in English (the model adds one)."""
+    if en.endswith(".") and not en.endswith("..") and not zh.rstrip().endswith(("。", ".", "…")):
+        return en[:-1].rstrip()
+    return en
+
+
 def _clean_term(en: str) -> str:
     return en.strip().rstrip(".。").strip()
 
@@ -174,13 +181,17 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
             if human is not None:
                 en_blocks.append(Block(b.kind, human.text)); origins.append("human")
             else:
-                en_blocks.append(Block(b.kind, planner.text(blocks[i]))); origins.append("machine")
+                en = planner.text(blocks[i])
+                en_blocks.append(Block(b.kind, like_source_end(b.text, en) if b.kind == "heading" else en))
+                origins.append("machine")
 
         def unit(name):
             human = getattr(ov, name) if ov else None
             if human:
                 return human
-            return planner.text(plan[name]) if plan[name] else None
+            return like_source_end(units_of[name], planner.text(plan[name])) if plan[name] else None
+
+        units_of = {"title": a.title, "subtitle": a.subtitle, "dateline": a.dateline}
 
         result.translations[a.slug] = Translation(
             slug=a.slug, title=unit("title") or a.title, blocks=en_blocks, origins=origins,
