@@ -3,7 +3,8 @@
 The model was trained on sentences: a whole paragraph in one input degrades
 badly (dropped clauses, loops). A sentence ends at 。！？； or an ellipsis,
 and closing quotes or brackets stay with the sentence they close
-(``他说：“好。”然后`` -> ``他说：“好。”`` + ``然后``). A run with no such
+(``他说：“好。”然后`` -> ``他说：“好。”`` + ``然后``); a piece with nothing
+to translate (a closer after a space, a second ellipsis) joins its neighbour. A run with no such
 mark that is still very long is cut at the comma nearest its middle, so no
 input is longer than the model handles well.
 """
@@ -14,8 +15,11 @@ import re
 ENDERS = "。！？；!?"
 CLOSERS = "”’」』）》】〉\"')]"
 MAX_CHARS = 150          # beyond this a sentence is cut at a comma
-_END = re.compile(rf"(?:[{ENDERS}]+|…+|\.{{3,}})[{re.escape(CLOSERS)}]*")
+# closers stay with their sentence, even after a space (``还好 。 ”``); an ASCII quote
+# after a space may open the next sentence, so it only counts when it follows at once
+_END = re.compile(rf"(?:[{ENDERS}]+|…+|\.{{3,}})(?:\s*[”’」』）》】〉)\]]|[{re.escape(CLOSERS)}])*")
 _COMMAS = "，、,："
+_WORDY = re.compile(r"\w")       # letters, digits, Han: something to translate
 
 
 def split_sentences(text: str, max_chars: int = MAX_CHARS) -> list[str]:
@@ -33,7 +37,19 @@ def split_sentences(text: str, max_chars: int = MAX_CHARS) -> list[str]:
     pieces: list[str] = []
     for s in out:
         pieces.extend(_cut_long(s, max_chars))
-    return [p for p in (p.strip() for p in pieces) if p]
+    result: list[str] = []
+    for p in (p.strip() for p in pieces):
+        if not p:
+            continue
+        if result and not _WORDY.search(p):
+            # a stray closer or ellipsis (``还好 。 ”``, ``… …``): alone, the model invents
+            # a sentence for it ("The blogger adds:", "I'm sorry."); it belongs to the last one
+            result[-1] += p
+        elif result and not _WORDY.search(result[-1]):
+            result[-1] += p
+        else:
+            result.append(p)
+    return result
 
 
 def _cut_long(s: str, max_chars: int) -> list[str]:

@@ -14,10 +14,22 @@ from digest.translate.sentences import MAX_CHARS, join_english, split_sentences,
     ("（完。）下一段", ["（完。）", "下一段"]),
     ("好啊！！真的？！", ["好啊！！", "真的？！"]),
     ("  只有一句  ", ["只有一句"]),
+    # a closer after a space, a spaced second ellipsis: never a sentence of their own
+    ("目前看还好 。 ”然后", ["目前看还好 。 ”", "然后"]),
+    ("越来越难找了 … … 我都找了一天了 … … 今晚", ["越来越难找了 ……", "我都找了一天了 ……", "今晚"]),
+    ("金额在20元以下… …", ["金额在20元以下……"]),
+    # an ASCII quote after a space opens the next sentence
+    ('他说。 "你好"', ["他说。", '"你好"']),
     ("", []),
 ])
 def test_split_on_enders_keeping_closers(text, expected):
     assert split_sentences(text) == expected
+
+
+def test_no_sentence_is_only_punctuation():
+    import re
+    text = "“好 。 ”……“真的？ ”… …！"
+    assert all(re.search(r"\w", s) for s in split_sentences(text))
 
 
 def test_join_gives_back_the_text():
