@@ -33,7 +33,7 @@ def _tfidf():
     import jieba
     import jieba.analyse
     jieba.setLogLevel(logging.WARNING)
-    t = jieba.analyse.TFIDF()
+    t = jieba.analyse.default_tfidf      # the one jieba.analyse already loaded (its idf file: 0.5 s)
     t.stop_words = set(t.stop_words) | set(stopwords())
     return t
 

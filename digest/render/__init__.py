@@ -5,6 +5,8 @@ writes them all into a folder. Paths come from :mod:`digest.render.urls` only.
 """
 from __future__ import annotations
 
+import hashlib
+import pickle
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -37,15 +39,13 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
         raise BuildError(f"theme not found: {theme} (no templates/ folder)", path=theme)
     env = make_env(theme)
     files: dict[str, bytes] = {}
-    try:
-        for page in plan_pages(site, settings):
-            files[page.path] = render_page(env, page)
-    except Exception as e:   # a template error makes the whole site wrong
-        import jinja2
-        if isinstance(e, jinja2.TemplateError):
-            raise BuildError(f"template error: {e}", path=getattr(e, "filename", None) or theme,
-                             line=getattr(e, "lineno", None)) from e
-        raise
+    pages = plan_pages(site, settings)
+    base = _render_version(theme)
+    for page in pages:
+        # the key is made from what the page is made from (its context, the templates, this
+        # code), so an unchanged page is never rendered again; rendering happens in produce()
+        key = key_of(base + pickle.dumps(page.context, protocol=5))
+        yield page.path, key, (lambda page=page: _render(env, page, theme))
     files.update(_static_files(theme))
     files[urls.SEARCH_INDEX] = index_js(build_index(search_docs(site)))
     if settings.base_url:
@@ -70,6 +70,26 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
         data = files[rel]
         urls.safe_rel(rel)
         yield rel, key_of(data), (lambda d=data: d)
+
+
+def _render(env, page: Page, theme) -> bytes:
+    try:
+        return render_page(env, page)
+    except Exception as e:   # a template error makes the whole site wrong
+        import jinja2
+        if isinstance(e, jinja2.TemplateError):
+            raise BuildError(f"template error: {e}", path=getattr(e, "filename", None) or theme,
+                             line=getattr(e, "lineno", None)) from e
+        raise
+
+
+def _render_version(theme: Path) -> bytes:
+    """What every page depends on besides its context: the templates and the render code."""
+    h = hashlib.sha256()
+    for p in sorted((Path(theme) / "templates").rglob("*")) + sorted(Path(__file__).parent.glob("*.py")):
+        if p.is_file():
+            h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.digest()
 
 
 def render_site(site, settings, out_dir: Path, reporter: Reporter) -> None:

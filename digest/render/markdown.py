@@ -17,6 +17,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
+from . import memo
+
 _ALLOWED_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _CTRL = re.compile(r"[\x00-\x20\x7f]+")
@@ -75,9 +77,19 @@ def _md() -> markdown.Markdown:
 _BLOCK_START = re.compile(r"^(\s*)([#>+*=_|-]|\d+[.)])")
 
 
+# text with none of these is plain text to Markdown too: escape it, skip the parser
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>&!#|]|^\s*(?:[-+=>]|\d+[.)])|  ")
+
+
 def inline_html(text: str) -> Markup:
-    """One block's text as safe inline HTML (no surrounding <p>)."""
+    """One block's text as safe inline HTML (no surrounding <p>); memoised by text."""
+    return Markup(memo.get("html", text, lambda: str(_inline_html(text))))
+
+
+def _inline_html(text: str) -> Markup:
     text = " ".join(text.split("\n")).strip()
+    if not _MD_SPECIAL.search(text):
+        return escape(text)
     if not text:
         return Markup("")
     m = _BLOCK_START.match(text)
@@ -98,4 +110,4 @@ def inline_html(text: str) -> Markup:
 def plain_text(text: str) -> str:
     """Text with inline Markdown removed, for titles, search and feeds."""
     from html import unescape
-    return unescape(re.sub(r"<[^>]+>", "", str(inline_html(text))))
+    return memo.get("plain", text, lambda: unescape(re.sub(r"<[^>]+>", "", str(inline_html(text)))))

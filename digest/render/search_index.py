@@ -15,6 +15,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from . import memo
+
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -63,7 +65,8 @@ def build_index(docs: list[dict]) -> dict:
     terms: dict[str, list[list[int]]] = {}
     for i, d in enumerate(docs):
         text = d["t"] + "\n" + d["x"]
-        counts = Counter(tokens_zh(text) if d["l"] == "zh" else tokens_en(text))
+        counts = memo.get("tokens", (d["l"], text),
+                          lambda: Counter(tokens_zh(text) if d["l"] == "zh" else tokens_en(text)))
         for term, n in sorted(counts.items()):
             terms.setdefault(term, []).append([i, n])
     return {"v": 1, "docs": docs, "terms": dict(sorted(terms.items()))}

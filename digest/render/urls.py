@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from functools import lru_cache
 import re
 import unicodedata
 
@@ -22,6 +23,7 @@ HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 _SAFE = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=None)
 def safe_rel(rel: str) -> str:
     """Return ``rel`` unchanged if it is a clean relative path inside the output folder, else raise."""
     if (not rel or "\x00" in rel or "\\" in rel or rel.startswith("/")
@@ -78,11 +80,13 @@ def lang_index(lang: str) -> str:
     return f"{lang}/index.html"
 
 
+@lru_cache(maxsize=None)
 def article(lang: str, slug: str) -> str:
     assert lang in LANGS
     return safe_rel(f"{lang}/{article_slug(slug)}/index.html")
 
 
+@lru_cache(maxsize=None)
 def parallel(slug: str) -> str:
     return safe_rel(f"parallel/{article_slug(slug)}/index.html")
 
@@ -92,6 +96,7 @@ def keywords_index(lang: str) -> str:
     return f"{lang}/keywords/index.html"
 
 
+@lru_cache(maxsize=None)
 def keyword(lang: str, kslug: str) -> str:
     assert lang in LANGS
     return safe_rel(f"{lang}/keywords/{ascii_slug(kslug, 90)}/index.html")
@@ -111,6 +116,7 @@ SITEMAP = "sitemap.xml"
 SEARCH_INDEX = "static/search-index.js"
 
 
+@lru_cache(maxsize=None)
 def static(name: str) -> str:
     return safe_rel(f"static/{name}")
 
@@ -119,9 +125,19 @@ def static(name: str) -> str:
 
 def rel(from_path: str, to_path: str, anchor: str | None = None) -> str:
     """Relative URL from the page at ``from_path`` to the file ``to_path`` (both output paths)."""
-    start = posixpath.dirname(from_path) or "."
-    r = posixpath.relpath(to_path, start)
+    r = _rel(from_path, to_path)
     return r + (f"#{anchor}" if anchor else "")
+
+
+@lru_cache(maxsize=65536)
+def _rel(from_path: str, to_path: str) -> str:
+    """posixpath.relpath for our normalised relative paths, without its abspath calls (10x faster)."""
+    src = from_path.split("/")[:-1]
+    dst = to_path.split("/")
+    i = 0
+    while i < len(src) and i < len(dst) - 1 and src[i] == dst[i]:
+        i += 1
+    return "/".join([".."] * (len(src) - i) + dst[i:]) or "."
 
 
 def absolute(base_url: str | None, to_path: str) -> str | None:

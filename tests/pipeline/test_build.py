@@ -219,14 +219,14 @@ def test_interrupted_build_leaves_output_exactly_as_it_was(project, monkeypatch)
 
     def interrupted(env, page):
         calls.append(page.path)
-        if len(calls) == 5:
+        if len(calls) == 2:          # the second of the pages that need rendering
             raise KeyboardInterrupt
         return real(env, page)
 
     monkeypatch.setattr(render, "render_page", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(settings_for(project), Reporter(quiet=True))
-    assert len(calls) == 5
+    assert len(calls) == 2
     assert snapshot(out) == before
 
 
