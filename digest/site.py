@@ -156,12 +156,17 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
     return sort_articles(articles)
 
 
-def compute_keywords(articles: list[Article], state: BuildState | None) -> dict[str, list[str]]:
+def compute_keywords(articles: list[Article], state: BuildState | None,
+                     settings: Settings | None = None) -> dict[str, list[str]]:
     cache = state.get_many("keywords") if state is not None else {}
     fresh: dict[str, list[str]] = {}
     out: dict[str, list[str]] = {}
+    glossary = settings.glossary_path if settings is not None else None
+    shared = digest_of(code_version("keywords"), _file_digest(glossary) if glossary else None)
+    from .keywords import set_terms
+    set_terms(_glossary_terms(glossary) if glossary is not None else [])
     for a in articles:
-        key = digest_of(a.zh_hash(), a.title, code_version("keywords"))
+        key = digest_of(a.zh_hash(), a.title, shared)
         kws = cache.get(key)
         if kws is None:
             from .keywords import extract_keywords
@@ -179,6 +184,14 @@ def code_version(module: str) -> str:
     base = Path(__file__).parent
     files = sorted((base / module).rglob("*.py")) if (base / module).is_dir() else [base / f"{module}.py"]
     return digest_of(*[p.read_bytes() for p in files if p.exists()])
+
+
+def _glossary_terms(path: Path) -> list[str]:
+    try:
+        from .translate.glossary import load_glossary
+        return list(load_glossary(path).terms)
+    except Exception:       # a broken glossary is reported by the translate stage
+        return []
 
 
 def _file_digest(path: Path) -> str | None:
@@ -259,7 +272,7 @@ def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
 
         # 3. keywords
         if stage_available("keywords"):
-            site.keywords = compute_keywords(articles, state)
+            site.keywords = compute_keywords(articles, state, settings)
         else:
             _skip(result, reporter, "keywords")
 

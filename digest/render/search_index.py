@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 
 from . import memo
+from ..keywords import terms_version
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -46,8 +47,8 @@ def normalise(text: str) -> str:
 
 
 def tokens_zh(text: str) -> list[str]:
-    import jieba
-    jieba.setLogLevel(logging.WARNING)
+    from ..keywords import segmenter
+    jieba = segmenter()
     out = []
     for t in jieba.cut_for_search(normalise(text)):
         t = t.strip()
@@ -65,7 +66,7 @@ def build_index(docs: list[dict]) -> dict:
     terms: dict[str, list[list[int]]] = {}
     for i, d in enumerate(docs):
         text = d["t"] + "\n" + d["x"]
-        counts = memo.get("tokens", (d["l"], text),
+        counts = memo.get("tokens", (d["l"], text, terms_version() if d["l"] == "zh" else ""),
                           lambda: Counter(tokens_zh(text) if d["l"] == "zh" else tokens_en(text)))
         for term, n in sorted(counts.items()):
             terms.setdefault(term, []).append([i, n])
