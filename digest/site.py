@@ -315,7 +315,9 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         # incremental: the renderer yields (path, key, produce) and we render only changed keys
         from .render import memo
         previous = state.outputs() if settings.output_dir.is_dir() else {}
-        memo.load(state.get_many("render-memo"))
+        version = code_version("render")     # memo entries of older render code are not reused
+        memo.load({k.split(":", 1)[1]: t for k, t in state.get_many("render-memo").items()
+                   if k.startswith(version + ":")})
         files: dict[str, bytes] = {}
         keys: dict[str, str] = {}
         for rel, key, produce in render.render_files(site, settings, reporter):
@@ -324,7 +326,8 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
             if old is not None and old[0] == key and _size(settings.output_dir / rel) == old[1]:
                 continue          # made from the same inputs, and still there: not rendered again
             files[rel] = produce()
-        state.put_many("render-memo", memo.export(), replace_all=True)
+        state.put_many("render-memo", {f"{version}:{n}": t for n, t in memo.export().items()},
+                       replace_all=True)
         result.pages_written, result.pages_unchanged, result.pages_removed = \
             publish_changes(settings.output_dir, files, set(keys), previous)
         state.set_outputs({rel: (keys[rel], _size(settings.output_dir / rel)) for rel in keys})

@@ -61,15 +61,27 @@ def tokens_en(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(normalise(text))]
 
 
+def _doc_terms(lang: str, text: str) -> tuple:
+    counts = Counter(tokens_zh(text) if lang == "zh" else tokens_en(text))
+    return tuple(sorted(counts.items()))
+
+
 def build_index(docs: list[dict]) -> dict:
-    """docs: dicts with u (URL from the site root), l (zh|en), t (title), x (plain text)."""
-    terms: dict[str, list[list[int]]] = {}
+    """docs: dicts with u (URL from the site root), l (zh|en), t (title), x (plain text).
+
+    Each document's (term, count) pairs are memoised by its text, so a rebuild only merges."""
+    terms: dict[str, list] = {}
+    version = terms_version()
     for i, d in enumerate(docs):
         text = d["t"] + "\n" + d["x"]
-        counts = memo.get("tokens", (d["l"], text, terms_version() if d["l"] == "zh" else ""),
-                          lambda: Counter(tokens_zh(text) if d["l"] == "zh" else tokens_en(text)))
-        for term, n in sorted(counts.items()):
-            terms.setdefault(term, []).append([i, n])
+        pairs = memo.get("tokens", (d["l"], text, version if d["l"] == "zh" else ""),
+                         lambda: _doc_terms(d["l"], text))
+        for term, n in pairs:
+            posting = terms.get(term)
+            if posting is None:
+                terms[term] = [[i, n]]
+            else:
+                posting.append([i, n])
     return {"v": 1, "docs": docs, "terms": dict(sorted(terms.items()))}
 
 
