@@ -320,12 +320,17 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
                    if k.startswith(version + ":")})
         files: dict[str, bytes] = {}
         keys: dict[str, str] = {}
-        for rel, key, produce in render.render_files(site, settings, reporter):
-            keys[rel] = key
-            old = previous.get(rel)
-            if old is not None and old[0] == key and _size(settings.output_dir / rel) == old[1]:
-                continue          # made from the same inputs, and still there: not rendered again
-            files[rel] = produce()
+        from tqdm import tqdm
+        bar = tqdm(unit="page", desc="rendering", leave=False, file=sys.stderr,
+                   disable=settings.quiet or not sys.stderr.isatty() or len(site.articles) < 100)
+        with bar:
+            for rel, key, produce in render.render_files(site, settings, reporter):
+                keys[rel] = key
+                old = previous.get(rel)
+                if old is not None and old[0] == key and _size(settings.output_dir / rel) == old[1]:
+                    continue      # made from the same inputs, and still there: not rendered again
+                files[rel] = produce()
+                bar.update()
         state.put_many("render-memo", {f"{version}:{n}": t for n, t in memo.export().items()},
                        replace_all=True)
         result.pages_written, result.pages_unchanged, result.pages_removed = \
