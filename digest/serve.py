@@ -245,9 +245,13 @@ class Watcher:
                     return
                 if event.is_directory and event.event_type == "modified":
                     return
+                if event.is_directory and event.event_type in ("deleted", "moved"):
+                    watcher._forget(Path(event.src_path))
                 watcher.notify(event.src_path, getattr(event, "dest_path", ""))
 
         for root in watched_roots(self.settings):
+            if not root.is_dir():
+                self._forget(root)
             target, recursive = (root, True) if root.is_dir() else (self._existing_parent(root), False)
             if target is None:
                 continue
@@ -268,6 +272,13 @@ class Watcher:
                 self._scheduled[(target, recursive)] = (w, ino)
             except OSError as e:
                 print(f"{target}: warning: cannot watch: {e}", file=sys.stderr)
+
+    def _forget(self, folder: Path) -> None:
+        """A watched folder was deleted: its watch is dead even if a new folder gets the same
+        inode number (file systems reuse them at once), so it must be scheduled again."""
+        for key, (w, _ino) in list(self._scheduled.items()):
+            if key[0] == folder:
+                self._scheduled[key] = (w, -1)
 
     @staticmethod
     def _existing_parent(p: Path) -> Path | None:
