@@ -241,9 +241,11 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
             for i, out in zip(retry, outs):
                 j = jobs[i]
                 candidates = [j.result or "", out]
-                scored = [(len(check_terms(c, j.entries, j.source)), has_debris(c), n, c)
-                          for n, c in enumerate(candidates)]
-                n_missing, _debris, _n, best = min(scored)
+                longest = max(len(strip_debris(c)) for c in candidates)
+                # losing half the sentence is worse than missing a glossary term
+                scored = [(len(strip_debris(c)) < 0.6 * longest, len(check_terms(c, j.entries, j.source)),
+                           has_debris(c), n, c) for n, c in enumerate(candidates)]
+                _short, n_missing, _debris, _n, best = min(scored)
                 misses += n_missing
                 j.result = strip_debris(best)
                 rows.append((todo[i], package.model_id, j.source, j.result))

@@ -31,7 +31,8 @@ from .romanise import romanise_name
 _TOKEN = re.compile(r"\bQ\s?Z\s?([A-Z])\s?([A-Z])\b", re.IGNORECASE)
 _IN_TOKEN = re.compile(r"(?<![A-Za-z])QZ[A-Z]{2}(?![A-Za-z])")
 # what a mangled placeholder looks like (QZAAA, ZAB, QAB, QZ): never shown to a reader
-_DEBRIS = re.compile(r"\b(?:QZ[A-Z]{0,4}|Q[A-Z]{2,3}|Z[A-Z]{2})\b", re.IGNORECASE)
+# (uppercase only, but for QZ: "Qing", "Quiz" and "Zoo" are words)
+_DEBRIS = re.compile(r"\b(?:(?i:QZ[A-Z]{0,4})|Q[A-Z]{2,3}|Z[A-Z]{2}|Q(?=[\s.,;:!?]|$))\b")
 
 
 @dataclass
