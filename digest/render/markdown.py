@@ -81,13 +81,16 @@ _BLOCK_START = re.compile(r"^(\s*)([#>+*=_|-]|\d+[.)])")
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]<>&!#|]|^\s*(?:[-+=>]|\d+[.)])|  ")
 
 
+_BLOCK_TAG = re.compile(r"</?(?:blockquote|div|pre|ul|ol|li|h[1-6]|hr|table|p)\b", re.I)
+
+
 def inline_html(text: str) -> Markup:
     """One block's text as safe inline HTML (no surrounding <p>); memoised by text."""
     return Markup(memo.get("html", text, lambda: str(_inline_html(text))))
 
 
 def _inline_html(text: str) -> Markup:
-    text = " ".join(text.split("\n")).strip()
+    text = " ".join(text.splitlines()).strip()   # every line break (\r, \u2028, …), not just \n
     if not _MD_SPECIAL.search(text):
         return escape(text)
     if not text:
@@ -99,12 +102,12 @@ def _inline_html(text: str) -> Markup:
     md = _md()
     md.reset()
     out = md.convert(text)
-    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
-        out = out[3:-4]
-    elif not out.startswith("<p>"):
-        # anything else (a table, an hr, a list) means the text was not a paragraph: fall back to text
+    inner = out[3:-4] if out.startswith("<p>") and out.endswith("</p>") else None
+    if inner is None or _BLOCK_TAG.search(inner) or "</p>" in inner:
+        # anything but one paragraph (a table, an hr, a list, a quote) means the text was not a
+        # paragraph of inline Markdown: fall back to the text itself
         return Markup(escape(text))
-    return Markup(out)
+    return Markup(inner)
 
 
 def plain_text(text: str) -> str:
