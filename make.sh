@@ -4,6 +4,7 @@
 #   ./make.sh test [pytest options]     set up .venv with test tools and chromium, run the test suite
 # and one more for measurements:
 #   ./make.sh bench [--n 1000 5000]     print the benchmark figures (ingest, translation, whole site vs Hugo/Pelican)
+#   ./make.sh fuzz                      the property tests with 5,000 fresh random examples each
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -41,6 +42,11 @@ case "$verb" in
         .venv/bin/python build.py fetch-model --quiet
         exec .venv/bin/python -m pytest "$@"
         ;;
+    fuzz)   # the property tests with 5,000 fresh examples each (the suite uses a fixed 300)
+        venv test
+        exec .venv/bin/python -m pytest -q -p no:cacheprovider --hypothesis-profile=fuzz \
+            tests/ingest/test_properties.py tests/render/test_markdown_keywords.py "$@"
+        ;;
     bench)
         venv bench
         need_apt hugo hugo
@@ -50,5 +56,5 @@ case "$verb" in
         echo "== bench/ssg_compare.py"; .venv/bin/python bench/ssg_compare.py "$@"
         ;;
     *)
-        echo "usage: ./make.sh site|test|bench [options]" >&2; exit 2 ;;
+        echo "usage: ./make.sh site|test|bench|fuzz [options]" >&2; exit 2 ;;
 esac

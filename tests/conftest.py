@@ -5,6 +5,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests: the same 300 generated examples on every run by default, so the suite
+# (and CI) pass or fail on the code, never on the draw; `--hypothesis-profile=fuzz` draws
+# 5,000 fresh ones per test to look for new failures (./make.sh fuzz).
+settings.register_profile("default", max_examples=300, derandomize=True, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=5000, derandomize=False, deadline=None, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("default")
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

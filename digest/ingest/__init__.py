@@ -10,7 +10,7 @@ One module per concern, applied in this order by :func:`normalise` (pure, no I/O
 6. ``punctuation``  half-width -> full-width in Chinese text
 7. ``whitespace``   stray spaces
 8. ``structure``    title, subtitle, dateline, headings, byline, editor, date;
-                    ``paragraphs`` rejoins page-break splits
+                    ``paragraphs`` rejoins page-break splits (then step 6 again on rejoined text)
 
 Steps 3-4 run before 5 because their evidence (rare characters, a character's
 readings) is about the characters as written. :func:`ingest_paths` (in
@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..article import Article
 from ..errors import InputError
@@ -36,7 +36,7 @@ from .mojibake import remnant_spans, repair_line
 from .punctuation import fullwidth
 from .script import detect_script, to_simplified
 from .slug import slugify
-from .structure import recognise
+from .structure import Structure, recognise
 from .whitespace import clean_invisible, split_lines, tidy_spaces
 
 
@@ -51,6 +51,75 @@ class NormalResult:
 
 # a line made only of rule characters (a scraped horizontal rule or separator)
 DECORATION = re.compile(r"[-=_*~#+|.·•─━═—\s]{3,}")
+
+
+def _punctuate(line: str) -> tuple[str, int]:
+    """Full-width punctuation and tidy spaces, repeated until stable: dropping a space can
+    put a half-width mark next to Chinese (``，\t,``), and normalising must be idempotent."""
+    source, total = line, 0
+    while True:
+        line, n = fullwidth(line, remnant_spans(line))
+        tidied = tidy_spaces(line)
+        total += n
+        if n == 0 and tidied == line:
+            break
+        line = tidied
+    if total and repair_line(line)[1]:
+        # a full-width mark would make an unrepaired damaged run look repairable (``犂;_``
+        # -> ``犂；_``), and a second ingest would then "repair" it: leave the marks as they were
+        return tidy_spaces(source), 0
+    return line, total
+
+
+def _recognise_punctuated(numbered: list[tuple[int, str]], repairs: Counter[str]) -> Structure:
+    s = recognise(numbered)
+    repairs["page_breaks"] += s.page_breaks
+    if s.page_breaks:
+        # a rejoined line can put a half-width mark (a lone "," line) next to Chinese text
+        for i, b in enumerate(s.blocks):
+            text, n = _punctuate(b.text)
+            if n:
+                s.blocks[i] = replace(b, text=text)
+                repairs["punctuation"] += n
+    return s
+
+
+def _recognise_stable(numbered: list[tuple[int, str]], repairs: Counter[str]) -> Structure:
+    """Recognise the structure, then recognise the result again until nothing moves.
+
+    A rejoined page break can make a line that reads as an editor or byline line, or
+    a subtitle can turn out to have no body below it; recognising the recognised
+    text again settles such cases, so ingesting normalised text changes nothing.
+    """
+    s = _recognise_punctuated(numbered, repairs)
+    for _ in range(3):
+        lines = _structure_lines(s.title, s.subtitle, s.dateline, s.blocks, s.byline, s.editor)
+        if not s.blocks or len(lines) < 2:
+            break
+        again = _recognise_punctuated(list(enumerate(lines, 1)), Counter())
+        if not again.blocks or _parts(again) == _parts(s):
+            break
+        again.date = again.date or s.date
+        again.dropped = s.dropped + again.dropped
+        again.page_breaks += s.page_breaks
+        s = again
+    return s
+
+
+def _parts(s: Structure) -> tuple:
+    return (s.title, s.subtitle, s.dateline, s.byline, s.editor, s.blocks)
+
+
+def _structure_lines(title, subtitle, dateline, blocks, byline, editor) -> list[str]:
+    """The parts of an article as the lines of a raw source, in the order ingest reads them."""
+    parts = [title] + ([subtitle] if subtitle else [])
+    for i, b in enumerate(blocks):
+        parts.append(f"{dateline} {b.text}" if i == 0 and dateline else b.text)
+    if byline:
+        parts.append(byline)
+    if editor:
+        parts.append(f"责任编辑：{editor}")
+    return parts
 
 
 def normalise(raw: bytes, name: str) -> NormalResult:
@@ -76,9 +145,8 @@ def normalise(raw: bytes, name: str) -> NormalResult:
         out_lines = [to_simplified(line) for line in lines]
     numbered: list[tuple[int, str]] = []
     for i, line in enumerate(out_lines):
-        line, n = fullwidth(line, remnant_spans(line))
+        line, n = _punctuate(line)
         repairs["punctuation"] += n
-        line = tidy_spaces(line)
         if line and DECORATION.fullmatch(line):
             repairs["separator_lines"] += 1      # ----, ****, ====: page furniture, not text
             continue
@@ -88,10 +156,9 @@ def normalise(raw: bytes, name: str) -> NormalResult:
         raise InputError("no text: the file holds only whitespace", name, None)
     if len(numbered) == 1:
         raise InputError("no body text after the title", name, numbered[0][0])
-    s = recognise(numbered)
+    s = _recognise_stable(numbered, repairs)
     if not s.blocks:
         raise InputError("no body text after the title", name, numbered[0][0])
-    repairs["page_breaks"] = s.page_breaks
     article = Article(
         slug=slugify(s.title), title=s.title, blocks=s.blocks, subtitle=s.subtitle,
         dateline=s.dateline, byline=s.byline, editor=s.editor, date=s.date,
@@ -102,18 +169,8 @@ def normalise(raw: bytes, name: str) -> NormalResult:
 
 def article_to_text(article: Article) -> str:
     """An article back as raw text, in the shape ingest reads (for round trips and tests)."""
-    parts = [article.title]
-    if article.subtitle:
-        parts.append(article.subtitle)
-    for i, b in enumerate(article.blocks):
-        text = b.text
-        if i == 0 and article.dateline:
-            text = f"{article.dateline} {text}"
-        parts.append(text)
-    if article.byline:
-        parts.append(article.byline)
-    if article.editor:
-        parts.append(f"责任编辑：{article.editor}")
+    parts = _structure_lines(article.title, article.subtitle, article.dateline, article.blocks,
+                             article.byline, article.editor)
     if article.date:
         parts.append(article.date)
     return "\n\n".join(parts) + "\n"

@@ -20,10 +20,13 @@ from .chars import HAN_CLASS
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 PINYIN_LETTERS = "a-zA-Züv" + TONED + TONED.upper() + "ÜV"
-# Han char, "(", 1-7 pinyin letters, ")": a bounded pattern, linear on any line
-ONE = f"[(（][{PINYIN_LETTERS}]{{1,7}}[)）]"
+# Han char, "(", 1-7 pinyin letters, ")", with at most two stray spaces at each joint
+# (``發 ( fā )``, which space tidying would otherwise turn into a new annotation):
+# a bounded pattern, linear on any line
+SP = "[ \t\u3000]{0,2}"
+ONE = f"{SP}[(（]{SP}[{PINYIN_LETTERS}]{{1,7}}{SP}[)）]"
 ANNOTATION_RE = re.compile(f"([{HAN_CLASS}])((?:{ONE})+)")
-ONE_RE = re.compile(f"[(（]([{PINYIN_LETTERS}]{{1,7}})[)）]")
+ONE_RE = re.compile(f"{SP}[(（]{SP}([{PINYIN_LETTERS}]{{1,7}}){SP}[)）]")
 
 
 def _fold(syllable: str) -> str:

@@ -62,6 +62,12 @@ def iso_date(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+def _tail_line(text: str) -> bool:
+    """A line that _take_tail would move to the front matter (editor, date or byline)."""
+    return bool(EDITOR_RE.match(text) or (DATE_LINE_RE.match(text) and iso_date(text))
+                or NAMES_RE.match(text) or PAREN_BYLINE_RE.fullmatch(text))
+
+
 def _take_tail(body: list[tuple[int, str]], s: Structure) -> None:
     """Pop editor, byline and date lines from the end of the body."""
     for _ in range(6):
@@ -104,7 +110,8 @@ def recognise(lines: list[tuple[int, str]]) -> Structure:
     if body and s.date is None and DATE_LINE_RE.match(body[0][1]) and iso_date(body[0][1]):
         s.date = iso_date(body[0][1])
         s.dropped.append(body.pop(0)[1])
-    if len(body) >= 2 and heading_like(body[0][1]) and not NUMBERED_RE.match(body[0][1]):
+    if len(body) >= 2 and heading_like(body[0][1]) and not NUMBERED_RE.match(body[0][1]) \
+            and not all(_tail_line(text) for _, text in body[1:]):     # a subtitle needs a body below it
         s.subtitle = body.pop(0)[1]
     _take_tail(body, s)
     body, s.page_breaks = rejoin(body)

@@ -1,7 +1,7 @@
 """Nothing lost, idempotence, and no tracebacks: on the seeds and on generated text."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from digest.errors import InputError
@@ -40,8 +40,16 @@ ALPHABET = st.sampled_from(list("京口经济发展區質發展的是在了，�
 TEXTS = st.lists(ALPHABET, max_size=80).map("".join)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(max_size=200), TEXTS))
+# found by fuzzing: a page-break rejoin next to a lone mark; a space dropped between two
+# marks; a subtitle with only a byline below it; a rejoin making an editor line; a
+# full-width mark completing a damaged-looking run; spaces inside an annotation
+@example("0\r?㐀\r,")
+@example("0\r，\t,")
+@example("0\r0(记者)")
+@example("0\r0\r责任编辑:0\r.")
+@example("0\r犂;_")
+@example("发( FĀ)\r0")
 def test_never_raises_other_than_input_error_and_idempotent(text):
     try:
         r = normalise(text.encode("utf-8"), "gen.txt")
@@ -51,7 +59,6 @@ def test_never_raises_other_than_input_error_and_idempotent(text):
     assert content(again.article) == content(r.article)
 
 
-@settings(max_examples=300, deadline=None)
 @given(TEXTS)
 def test_keeps_han_count(text):
     try:
@@ -62,7 +69,6 @@ def test_keeps_han_count(text):
     assert output_han(r) + labels == han_count(text) + r.han_delta
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_never_traceback(raw):
     try:
@@ -71,10 +77,10 @@ def test_arbitrary_bytes_never_traceback(raw):
         pass
 
 
-def test_single_long_line_is_fast():
-    import time
+def test_single_long_line_is_handled_whole():
+    # one 3.6 MB line (no page structure at all); its speed is measured by bench/ingest_speed.py
     line = ("京口經開區(諫壁街道)發(fā)展,質(zhì)量提高。" * 40000).encode()
-    t = time.perf_counter()
     r = normalise(b"title\n" + line, "long.txt")
-    assert time.perf_counter() - t < 5
     assert r.article.repairs["pinyin_annotations"] == 80000
+    body = "".join(b.text for b in r.article.blocks)
+    assert "(fā)" not in body and "(zhì)" not in body and body.count("（谏壁街道）") == 40000
