@@ -6,6 +6,7 @@ writes them all into a folder. Paths come from :mod:`digest.render.urls` only.
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 from pathlib import Path
 from typing import Callable, Iterator
@@ -14,7 +15,7 @@ from ..errors import BuildError, Reporter
 from . import feeds, urls
 from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, render_page,
                     search_docs)
-from .search_index import build_index, index_js
+from .search_index import index_js
 
 __all__ = ["render_site", "render_files", "plan_pages", "render_page", "make_env", "Page"]
 
@@ -44,10 +45,10 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
     for page in pages:
         # the key is made from what the page is made from (its context, the templates, this
         # code), so an unchanged page is never rendered again; rendering happens in produce()
-        key = key_of(base + pickle.dumps(page.context, protocol=5))
+        key = key_of(base + (page.deps.encode() if page.deps is not None else _stable_pickle(page.context)))
         yield page.path, key, (lambda page=page: _render(env, page, theme))
     files.update(_static_files(theme))
-    files[urls.SEARCH_INDEX] = index_js(build_index(search_docs(site)))
+    files[urls.SEARCH_INDEX] = index_js(search_docs(site))
     if settings.base_url:
         for lang in urls.LANGS:
             title = settings.site_title_zh if lang == "zh" else settings.site_title_en
@@ -70,6 +71,17 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
         data = files[rel]
         urls.safe_rel(rel)
         yield rel, key_of(data), (lambda d=data: d)
+
+
+def _stable_pickle(context) -> bytes:
+    """The context's bytes, the same whenever its values are: pickle's memo would write a
+    value shared by two fields differently from two equal copies, so it is switched off
+    ("fast" mode; contexts hold no cycles). Faster too."""
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, protocol=5)
+    p.fast = True
+    p.dump(context)
+    return buf.getvalue()
 
 
 def _render(env, page: Page, theme) -> bytes:

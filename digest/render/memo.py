@@ -9,7 +9,7 @@ the tables never grow beyond the site.
 """
 from __future__ import annotations
 
-TABLES: dict[str, dict] = {"html": {}, "plain": {}, "tokens": {}}
+TABLES: dict[str, dict] = {"html": {}, "plain": {}, "search": {}}
 _used: dict[str, set] = {name: set() for name in TABLES}
 
 

@@ -7,8 +7,10 @@ ready-made relative URLs: they never build a URL by hand.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import io
+import pickle
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -33,11 +35,32 @@ CREDIT_LINKS = [
 STATIC_FILES = ("style.css", "site.js", "search.js")
 
 
-@dataclass
 class Page:
-    path: str                     # output path, relative, POSIX
-    template: str
-    context: dict = field(default_factory=dict)
+    """One HTML page: its output path, template and context.
+
+    ``deps`` (optional) is a digest of everything the context is made from; when it is
+    given, the context is built only when it is first read (``make``), so a rebuild whose
+    page inputs did not change never builds, pickles or renders that page.
+    """
+
+    __slots__ = ("path", "template", "deps", "_context", "_make")
+
+    def __init__(self, path: str, template: str, context: dict | None = None, *,
+                 deps: str | None = None, make: Callable[[], dict] | None = None):
+        self.path, self.template, self.deps = path, template, deps
+        self._context, self._make = context, make
+
+    @property
+    def context(self) -> dict:
+        if self._context is None:
+            self._context = self._make() if self._make is not None else {}
+            self._make = None
+        self._context.setdefault("search_js", None)
+        self._context.setdefault("index_js", None)
+        return self._context
+
+    def __repr__(self) -> str:
+        return f"Page({self.path!r}, {self.template!r})"
 
 
 def make_env(theme_dir: Path) -> jinja2.Environment:
@@ -76,6 +99,33 @@ class _Ctx:
         for a in self.articles:
             for k in dict.fromkeys(site.keywords.get(a.slug, [])):
                 self.by_kw.setdefault(k, []).append(a)
+        # what every page shares besides its own inputs (the templates and code are in the key too)
+        self.common = stable_digest((settings.site_title_zh, settings.site_title_en, settings.base_url,
+                                     site.model_credit))
+        self._ids: dict[str, str] = {}
+        self._item_ids: dict[str, str] = {}
+
+    def article_id(self, a: Article) -> str:
+        """A digest of everything an article's pages and list items are made from: the article,
+        its translation, and its keywords with their slugs and English labels."""
+        i = self._ids.get(a.slug)
+        if i is None:
+            kws = [(k, self.kslug[k], self.kw_label(k, "en"))
+                   for k in dict.fromkeys(self.site.keywords.get(a.slug, []))]
+            i = self._ids[a.slug] = stable_digest((a, self.site.translations.get(a.slug), kws))
+        return i
+
+    def item_id(self, a: Article) -> str:
+        """A digest of what an article's list item shows (see ``_item``): an edit to its body
+        text leaves the lists and keyword pages it appears on alone."""
+        i = self._item_ids.get(a.slug)
+        if i is None:
+            t = self.tr(a)
+            kws = [(k, self.kslug[k], self.kw_label(k, "en"))
+                   for k in dict.fromkeys(self.site.keywords.get(a.slug, []))]
+            i = self._item_ids[a.slug] = stable_digest((a.slug, a.title, a.subtitle, a.date, kws,
+                                                        (t.title, t.subtitle) if t is not None else None))
+        return i
 
     def kw_label(self, kw: str, lang: str) -> str:
         if lang == "zh":
@@ -303,19 +353,44 @@ def search_page(cx: _Ctx, lang: str) -> Page:
 
 
 def plan_pages(site, settings) -> list[Page]:
-    """Every HTML page of the site, in a stable order."""
+    """Every HTML page of the site, in a stable order.
+
+    Pages made from many articles or from one carry ``deps`` (article identities,
+    keyword slugs and labels, settings) and build their context lazily; the two
+    keyword indexes and the search pages are small and are built at once."""
     cx = _Ctx(site, settings)
-    pages = [home_page(cx), list_page(cx, "zh"), list_page(cx, "en")]
+
+    def lazy(path: str, template: str, deps: tuple, make: Callable[[], Page]) -> Page:
+        return Page(path, template, deps=stable_digest((template, path, cx.common) + deps),
+                    make=lambda: make().context)
+
+    everything = tuple(cx.item_id(a) for a in cx.articles)
+    pages = [lazy(urls.home(), "index.html", everything, lambda: home_page(cx))]
+    pages += [lazy(urls.lang_index(lang), "list.html", everything, lambda lang=lang: list_page(cx, lang))
+              for lang in urls.LANGS]
     for a in cx.articles:
-        pages += [article_page(cx, a, "zh"), article_page(cx, a, "en"), parallel_page(cx, a)]
+        aid = (cx.article_id(a),)
+        pages += [lazy(urls.article("zh", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "zh")),
+                  lazy(urls.article("en", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "en")),
+                  lazy(urls.parallel(a.slug), "parallel.html", aid, lambda a=a: parallel_page(cx, a))]
     for lang in urls.LANGS:
         pages.append(keyword_index_page(cx, lang))
-        pages += [keyword_page(cx, kw, lang) for kw in sorted(cx.by_kw, key=lambda k: cx.kslug[k])]
+        for kw in sorted(cx.by_kw, key=lambda k: cx.kslug[k]):
+            deps = (kw, lang, cx.kslug[kw], cx.kw_label(kw, "en")) + tuple(cx.item_id(a) for a in cx.by_kw[kw])
+            pages.append(lazy(urls.keyword(lang, cx.kslug[kw]), "keyword.html", deps,
+                              lambda kw=kw, lang=lang: keyword_page(cx, kw, lang)))
         pages.append(search_page(cx, lang))
-    for p in pages:
-        p.context.setdefault("search_js", None)
-        p.context.setdefault("index_js", None)
     return pages
+
+
+def stable_digest(obj) -> str:
+    """sha256 of a value's pickle with pickle's memo off ("fast" mode), so equal values give
+    equal digests whichever objects they share (no cycles in what is hashed here)."""
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, protocol=5)
+    p.fast = True
+    p.dump(obj)
+    return hashlib.sha256(buf.getvalue()).hexdigest()
 
 
 def search_docs(site) -> list[dict]:

@@ -4,11 +4,13 @@ It is a JavaScript file (``window.DIGEST_SEARCH = {...}``) loaded with a
 ``<script src>`` tag, so search works from ``file://`` where ``fetch`` does not.
 It holds, per document (one article in one language), its URL relative to the
 site root, title and plain text (for substring matches and snippets), and an
-inverted index of jieba search-mode tokens (Chinese) and stemmed words (English)
-with their counts, used for ranking. The stemmer must stay the same as search.js's.
+its jieba search-mode tokens (Chinese) or stemmed words (English) with their
+counts (``k``), used for ranking. Each document's entry is made once and kept
+(memo table ``search``), so the file is rebuilt by joining strings. The stemmer must stay the same as search.js's.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -61,31 +63,31 @@ def tokens_en(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(normalise(text))]
 
 
-def _doc_terms(lang: str, text: str) -> tuple:
+def _doc_terms(lang: str, text: str) -> dict[str, int]:
     counts = Counter(tokens_zh(text) if lang == "zh" else tokens_en(text))
-    return tuple(sorted(counts.items()))
+    return dict(sorted(counts.items()))
 
 
-def build_index(docs: list[dict]) -> dict:
-    """docs: dicts with u (URL from the site root), l (zh|en), t (title), x (plain text).
+def _dumps(value) -> str:
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
-    Each document's (term, count) pairs are memoised by its text, so a rebuild only merges."""
-    terms: dict[str, list] = {}
+
+def doc_entry(doc: dict) -> str:
+    """One document as JSON, with ``k``: its terms and their counts (what search.js ranks by)."""
+    return _dumps({**doc, "k": _doc_terms(doc["l"], doc["t"] + "\n" + doc["x"])})
+
+
+def index_js(docs: list[dict]) -> bytes:
+    """docs: dicts with u (URL from the site root), l (zh|en), t (title), d (date), x (plain text).
+
+    Each document's entry is memoised by a hash of its fields (and the segmenter's terms),
+    so a rebuild after one edit segments one article and joins strings: no merge of
+    postings here (search.js reads each document's own term counts)."""
     version = terms_version()
-    for i, d in enumerate(docs):
-        text = d["t"] + "\n" + d["x"]
-        pairs = memo.get("tokens", (d["l"], text, version if d["l"] == "zh" else ""),
-                         lambda: _doc_terms(d["l"], text))
-        for term, n in pairs:
-            posting = terms.get(term)
-            if posting is None:
-                terms[term] = [[i, n]]
-            else:
-                posting.append([i, n])
-    return {"v": 1, "docs": docs, "terms": dict(sorted(terms.items()))}
-
-
-def index_js(index: dict) -> bytes:
-    body = json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return ("/* digest search index: generated, do not edit */\nwindow.DIGEST_SEARCH=" + body + ";\n").encode("utf-8")
+    entries = []
+    for d in docs:
+        key = hashlib.sha256(_dumps([d, version if d["l"] == "zh" else ""]).encode("utf-8")).hexdigest()
+        entries.append(memo.get("search", key, lambda d=d: doc_entry(d)))
+    return ("/* digest search index: generated, do not edit */\nwindow.DIGEST_SEARCH={\"v\":2,\"docs\":["
+            + ",".join(entries) + "]};\n").encode("utf-8")

@@ -228,9 +228,10 @@ def test_search_index(built):
     docs = data["docs"]
     assert {d["l"] for d in docs} == {"zh", "en"}
     assert len(docs) == 7                    # 4 Chinese, 3 English (one translation missing)
-    jk = [i for i, d in enumerate(docs) if d["u"] == "zh/jingkou-new-mission/index.html"][0]
-    assert jk in [p[0] for p in data["terms"]["京口"]]
-    assert "economy" in data["terms"] and "jingkou" in data["terms"]
+    jk = [d for d in docs if d["u"] == "zh/jingkou-new-mission/index.html"][0]
+    assert jk["k"]["京口"] >= 1 and all(isinstance(n, int) and n > 0 for n in jk["k"].values())
+    en_terms = {t for d in docs if d["l"] == "en" for t in d["k"]}
+    assert {"economy", "jingkou"} <= en_terms
     assert stem("economies") == stem("economy") == "economy"
     assert stem("Jingkou") == "jingkou" and stem("cities") == "city"
     assert {"数字", "经济"} <= set(tokens_zh("京口区数字经济")) and "京口" in tokens_zh("京口区数字经济")

@@ -56,10 +56,9 @@
     return clauses;
   }
 
-  function postings(index, term) {
-    var p = index.terms[term], map = {};
-    if (p) for (var i = 0; i < p.length; i++) map[p[i][0]] = p[i][1];
-    return map;
+  // a document's count of a term (jieba token or English stem), from the prebuilt index
+  function tf(doc, term) {
+    return (doc.k && Object.prototype.hasOwnProperty.call(doc.k, term)) ? doc.k[term] : 0;
   }
 
   function search(index, q) {
@@ -72,7 +71,7 @@
         var cl = clauses[c];
         if (cl.han) {
           var n = hay.split(cl.han).length - 1;          // the exact run, a substring: 口区 finds 京口区
-          if (n) { score += 10 * n + (postings(index, cl.han)[d] || 0); continue; }
+          if (n) { score += 10 * n + tf(doc, cl.han); continue; }
           var all = true, s = 0;                          // else every segment / bigram
           for (var k = 0; k < cl.parts.length; k++) {
             var cnt = hay.split(cl.parts[k]).length - 1;
@@ -81,8 +80,8 @@
           }
           if (all) score += s; else ok = false;
         } else {
-          var tf = postings(index, cl.stem)[d] || 0;
-          if (tf) { score += 10 * tf; continue; }
+          var n2 = tf(doc, cl.stem);
+          if (n2) { score += 10 * n2; continue; }
           if (cl.word.length >= 3 && hay.indexOf(cl.word) >= 0) { score += 1; continue; }
           ok = false;
         }
