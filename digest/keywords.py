@@ -30,6 +30,23 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+def _import_jieba():
+    """``import jieba``, without letting it import ``pkg_resources`` (deprecated, and 0.2-0.4 s
+    of every rebuild): jieba falls back to opening its data files by path."""
+    import sys
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None          # makes "import pkg_resources" raise ImportError
+    try:
+        import jieba
+    finally:
+        if blocked and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 @dataclass
 class _Idf:
     idf_freq: dict
@@ -38,38 +55,27 @@ class _Idf:
 
 
 @lru_cache(maxsize=1)
-def _tfidf() -> _Idf:
-    """jieba's IDF table, read once and kept as a marshal file in the cache: parsing jieba's
-    350,000-line idf.txt (what ``import jieba.analyse`` does) takes 1 s, loading the cache 0.1 s."""
-    import marshal
-    import os
+def _lexicon():
+    """jieba's tables in SQLite (see digest/lexicon.py), or None to load them as jieba does."""
+    from .lexicon import open_lexicon
+    return open_lexicon(default_cache_dir())
 
-    import jieba
-    src = Path(jieba.__file__).parent / "analyse" / "idf.txt"
-    st = src.stat()
-    cache = default_cache_dir() / f"jieba-idf-{st.st_size}-{int(st.st_mtime)}.marshal"
-    table = None
-    try:
-        with open(cache, "rb") as f:
-            table = marshal.load(f)
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    if not isinstance(table, dict):
-        table = {}
-        for line in src.read_text(encoding="utf-8").splitlines():
-            word, _, freq = line.strip().partition(" ")
-            if freq:
-                table[word] = float(freq)
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                marshal.dump(table, f)
-            os.replace(tmp, cache)
-        except OSError:
-            pass                  # no cache: slower, not wrong
+
+@lru_cache(maxsize=1)
+def _tfidf() -> _Idf:
+    """jieba.analyse's IDF weights: from the lexicon, or parsed from jieba's idf.txt (1 s)."""
+    stop = frozenset(stopwords()) | _JIEBA_STOP
+    lex = _lexicon()
+    if lex is not None:
+        return _Idf(lex.idf, lex.median_idf, stop)
+    src = Path(_import_jieba().__file__).parent / "analyse" / "idf.txt"
+    table = {}
+    for line in src.read_text(encoding="utf-8").splitlines():
+        word, _, freq = line.strip().partition(" ")
+        if freq:
+            table[word] = float(freq)
     median = sorted(table.values())[len(table) // 2] if table else 0.0
-    return _Idf(table, median, frozenset(stopwords()) | _JIEBA_STOP)
+    return _Idf(table, median, stop)
 
 
 # jieba.analyse's own English stop words, which its TF-IDF always applies
@@ -102,8 +108,15 @@ def terms_version() -> str:
 
 def segmenter():
     """jieba, with the glossary's terms added (every stage segments through this)."""
-    import jieba
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
+    dt = jieba.dt
+    if not dt.initialized:
+        lex = _lexicon()
+        if lex is not None:
+            with dt.lock:
+                if not dt.initialized:        # the prefix dictionary, read per word from SQLite
+                    dt.FREQ, dt.total, dt.initialized = lex.freq, lex.total, True
     for t in _terms:
         if t not in _added:
             jieba.add_word(t, tag="nz")
@@ -113,7 +126,11 @@ def segmenter():
 
 @lru_cache(maxsize=1)
 def _tags() -> dict:
-    """jieba's dictionary word -> part of speech (loading posseg's table once)."""
+    """jieba's dictionary word -> part of speech: from the lexicon, or posseg's table (0.9 s)."""
+    lex = _lexicon()
+    if lex is not None:
+        return lex.tag
+    _import_jieba()
     import jieba.posseg
     return jieba.posseg.dt.word_tag_tab
 

@@ -49,6 +49,10 @@ class SiteData:
     keywords: dict[str, list[str]] = field(default_factory=dict)   # slug -> Chinese keywords
     keyword_en: dict[str, str] = field(default_factory=dict)       # Chinese keyword -> English label
     model_credit: str = MODEL_CREDIT
+    # slug -> a digest that changes whenever the article or its translation may have changed
+    # (content file stat + translation cache key), so the renderer can tell unchanged
+    # articles without hashing their text; empty when the data was made another way
+    identities: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -129,15 +133,18 @@ def output_intact(settings: Settings, state: BuildState) -> bool:
 
 # ---------------------------------------------------------------- stages
 
-def load_content(settings: Settings, reporter: Reporter, state: BuildState | None = None) -> list[Article]:
-    """Read content/*.zh.md; files whose size and time are unchanged come from the state cache."""
+def load_content(settings: Settings, reporter: Reporter, state: BuildState | None = None,
+                 keys: dict[str, str] | None = None) -> list[Article]:
+    """Read content/*.zh.md; files whose size and time are unchanged come from the state cache.
+    ``keys`` (optional) receives each article's cache key, by slug."""
     cache = state.get_many("article") if state is not None else {}
+    version = code_version("content")
     fresh: dict[str, Article] = {}
     articles: list[Article] = []
     seen: dict[str, Path] = {}
     for path in content_files(settings.content_dir):
         st = path.stat()
-        key = digest_of(str(path), st.st_size, st.st_mtime_ns)
+        key = digest_of(str(path), st.st_size, st.st_mtime_ns, version)
         a = cache.get(key)
         if a is None:
             try:
@@ -151,6 +158,8 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
             continue
         seen[a.slug] = path
         articles.append(a)
+        if keys is not None:
+            keys[a.slug] = key
     if state is not None:
         state.put_many("article", fresh, replace_all=True)
     return sort_articles(articles)
@@ -203,8 +212,10 @@ def _file_digest(path: Path) -> str | None:
 
 
 def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
-                         state: BuildState | None, rebuild_tm: bool) -> int:
-    """Fill site.translations and site.keyword_en; only what changed goes to the translate stage."""
+                         state: BuildState | None, rebuild_tm: bool, keys_out: dict[str, str] | None = None) -> int:
+    """Fill site.translations and site.keyword_en; only what changed goes to the translate stage.
+    ``keys_out`` (optional) receives each article's translation cache key, by slug (only for
+    translations that are cached, i.e. not stale: a stale one is made again every build)."""
     from .translate import translate_site
 
     shared = digest_of(_file_digest(settings.glossary_path), settings.beam, code_version("translate"),
@@ -231,6 +242,8 @@ def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
         sent = tr.sent_to_model
         term_cache.update({digest_of(t, shared): tr.terms[t] for t in term_todo if t in tr.terms})
     site.keyword_en = {t: term_cache[digest_of(t, shared)] for t in terms if digest_of(t, shared) in term_cache}
+    if keys_out is not None:
+        keys_out.update({s: keys[s] for s, t in site.translations.items() if s in keys and not t.stale})
     if state is not None:
         state.put_many("translation", {keys[s]: t for s, t in site.translations.items()
                                        if s in keys and not t.stale}, replace_all=True)
@@ -266,7 +279,8 @@ def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
         made_from = input_fingerprint(settings, False)
 
         # 2. content files -> articles
-        articles = load_content(settings, reporter, state)
+        article_keys: dict[str, str] = {}
+        articles = load_content(settings, reporter, state, article_keys)
         result.articles = len(articles)
         site = SiteData(articles=articles)
 
@@ -278,7 +292,11 @@ def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
 
         # 4. translate
         if stage_available("translate"):
-            result.sentences_translated = compute_translations(site, settings, reporter, state, rebuild_tm)
+            translation_keys: dict[str, str] = {}
+            result.sentences_translated = compute_translations(site, settings, reporter, state, rebuild_tm,
+                                                               translation_keys)
+            site.identities = {slug: digest_of(k, translation_keys.get(slug)) for slug, k in article_keys.items()
+                               if slug in translation_keys}
         else:
             _skip(result, reporter, "translate")
         if translate_only:
@@ -323,11 +341,13 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         from tqdm import tqdm
         bar = tqdm(unit="page", desc="rendering", leave=False, file=sys.stderr,
                    disable=settings.quiet or not sys.stderr.isatty() or len(site.articles) < 100)
+        sizes: dict[str, int] = {}
         with bar:
             for rel, key, produce in render.render_files(site, settings, reporter):
                 keys[rel] = key
                 old = previous.get(rel)
                 if old is not None and old[0] == key and _size(settings.output_dir / rel) == old[1]:
+                    sizes[rel] = old[1]
                     continue      # made from the same inputs, and still there: not rendered again
                 files[rel] = produce()
                 bar.update()
@@ -335,7 +355,8 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
                        replace_all=True)
         result.pages_written, result.pages_unchanged, result.pages_removed = \
             publish_changes(settings.output_dir, files, set(keys), previous)
-        state.set_outputs({rel: (keys[rel], _size(settings.output_dir / rel)) for rel in keys})
+        state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(settings.output_dir / rel))
+                           for rel in keys}, previous=state.outputs())
     else:
         written, unchanged = publish(settings, lambda staging: render.render_site(site, settings, staging, reporter))
         result.pages_written, result.pages_unchanged = written, unchanged

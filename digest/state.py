@@ -74,6 +74,7 @@ class BuildState:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.db = self._open()
+        self._loaded: dict[str, dict] = {}     # kind -> {key: object} as get_many returned them
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,28 +123,52 @@ class BuildState:
 
     def get_many(self, kind: str) -> dict:
         out = {}
+        loaded = {}
         for k, v in self.db.execute("SELECT k, v FROM cache WHERE kind=?", (kind,)):
             try:
-                out[k] = pickle.loads(v)
+                out[k] = loaded[k] = pickle.loads(v)
             except Exception:
-                pass
+                loaded[k] = None          # unreadable: replaced or deleted by the next put_many
+        self._loaded[kind] = loaded
         return out
 
     def put_many(self, kind: str, items: dict, *, replace_all: bool = False) -> None:
+        """Store ``items``; with ``replace_all`` they become the kind's only entries.
+
+        Entries that are the very objects get_many returned are not written again (a rebuild
+        after one edit writes a few rows, not every article's)."""
+        loaded = self._loaded.get(kind)
         with self.db:
             self.db.execute("BEGIN")
-            if replace_all:
+            if replace_all and loaded is None:
                 self.db.execute("DELETE FROM cache WHERE kind=?", (kind,))
+            elif replace_all:
+                self.db.executemany("DELETE FROM cache WHERE kind=? AND k=?",
+                                    [(kind, k) for k in loaded if k not in items])
             self.db.executemany("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)",
-                                [(kind, k, pickle.dumps(v, protocol=5)) for k, v in items.items()])
+                                [(kind, k, pickle.dumps(v, protocol=5)) for k, v in items.items()
+                                 if loaded is None or loaded.get(k) is not v or v is None])
+        if replace_all:
+            self._loaded[kind] = dict(items)
+        elif loaded is not None:
+            self._loaded[kind] = {**loaded, **items}
 
     # -- outputs
     def outputs(self) -> dict[str, tuple[str, int]]:
         return {p: (k, s) for p, k, s in self.db.execute("SELECT path, key, size FROM outputs")}
 
-    def set_outputs(self, outputs: dict[str, tuple[str, int]]) -> None:
+    def set_outputs(self, outputs: dict[str, tuple[str, int]],
+                    previous: dict[str, tuple[str, int]] | None = None) -> None:
+        """Record every output file; ``previous`` (what outputs() returned) limits the writes
+        to the rows that changed."""
         with self.db:
             self.db.execute("BEGIN")
-            self.db.execute("DELETE FROM outputs")
-            self.db.executemany("INSERT INTO outputs VALUES (?, ?, ?)",
-                                [(p, k, s) for p, (k, s) in sorted(outputs.items())])
+            if previous is None:
+                self.db.execute("DELETE FROM outputs")
+                rows = sorted(outputs.items())
+            else:
+                self.db.executemany("DELETE FROM outputs WHERE path=?",
+                                    [(p,) for p in sorted(set(previous) - set(outputs))])
+                rows = sorted((p, v) for p, v in outputs.items() if previous.get(p) != v)
+            self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
+                                [(p, k, s) for p, (k, s) in rows])

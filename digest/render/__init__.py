@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from ..errors import BuildError, Reporter
 from . import feeds, urls
 from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, render_page,
-                    search_docs)
+                    search_entries)
 from .search_index import index_js
 
 __all__ = ["render_site", "render_files", "plan_pages", "render_page", "make_env", "Page"]
@@ -48,7 +48,7 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
         key = key_of(base + (page.deps.encode() if page.deps is not None else _stable_pickle(page.context)))
         yield page.path, key, (lambda page=page: _render(env, page, theme))
     files.update(_static_files(theme))
-    files[urls.SEARCH_INDEX] = index_js(search_docs(site))
+    files[urls.SEARCH_INDEX] = index_js(search_entries(site))
     if settings.base_url:
         for lang in urls.LANGS:
             title = settings.site_title_zh if lang == "zh" else settings.site_title_en

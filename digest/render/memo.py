@@ -9,8 +9,10 @@ the tables never grow beyond the site.
 """
 from __future__ import annotations
 
-TABLES: dict[str, dict] = {"html": {}, "plain": {}, "search": {}}
+TABLES: dict[str, dict] = {"html": {}, "plain": {}, "search": {}, "search-article": {}, "kwslug": {}, "kwlabel": {}}
 _used: dict[str, set] = {name: set() for name in TABLES}
+_loaded: dict[str, dict] = {}          # the tables as loaded, to hand back unchanged ones as they were
+_computed: set[str] = set()            # tables that got a new entry since load()
 
 
 def get(table: str, key, compute):
@@ -19,18 +21,31 @@ def get(table: str, key, compute):
         value = t[key]
     except KeyError:
         value = t[key] = compute()
+        _computed.add(table)
     _used[table].add(key)
     return value
 
 
 def load(saved: dict[str, dict]) -> None:
+    _loaded.clear()
+    _computed.clear()
     for name, table in saved.items():
         if name in TABLES and isinstance(table, dict):
             TABLES[name].update(table)
+            _loaded[name] = table
     for s in _used.values():
         s.clear()
 
 
 def export() -> dict[str, dict]:
-    """Only the entries this build used."""
-    return {name: {k: TABLES[name][k] for k in _used[name] if k in TABLES[name]} for name in TABLES}
+    """Only the entries this build used. A table this build neither added to nor used less
+    of is the very object load() was given, so the caller can tell it need not be saved."""
+    out = {}
+    for name in TABLES:
+        old = _loaded.get(name)
+        if old is not None and name not in _computed and len(_used[name]) == len(old) \
+                and all(k in old for k in _used[name]):
+            out[name] = old
+        else:
+            out[name] = {k: TABLES[name][k] for k in _used[name] if k in TABLES[name]}
+    return out

@@ -15,7 +15,7 @@ from typing import Callable
 import jinja2
 
 from ..article import Article, Translation
-from . import urls
+from . import memo, urls
 from .markdown import inline_html, plain_text
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -81,8 +81,11 @@ def render_page(env: jinja2.Environment, page: Page) -> bytes:
 # ---------------------------------------------------------------- helpers
 
 def pinyin_label(kw: str) -> str:
-    from pypinyin import lazy_pinyin
-    return "".join(lazy_pinyin(kw)).capitalize() if kw else kw
+    """A keyword's English label when the translation stage gave none (memoised across builds)."""
+    def compute() -> str:
+        from pypinyin import lazy_pinyin
+        return "".join(lazy_pinyin(kw)).capitalize() if kw else kw
+    return memo.get("kwlabel", kw, compute)
 
 
 class _Ctx:
@@ -112,7 +115,9 @@ class _Ctx:
         if i is None:
             kws = [(k, self.kslug[k], self.kw_label(k, "en"))
                    for k in dict.fromkeys(self.site.keywords.get(a.slug, []))]
-            i = self._ids[a.slug] = stable_digest((a, self.site.translations.get(a.slug), kws))
+            known = getattr(self.site, "identities", {}).get(a.slug)
+            i = self._ids[a.slug] = (quick_digest((known, kws)) if known is not None else
+                                     stable_digest((a, self.site.translations.get(a.slug), kws)))
         return i
 
     def item_id(self, a: Article) -> str:
@@ -123,8 +128,8 @@ class _Ctx:
             t = self.tr(a)
             kws = [(k, self.kslug[k], self.kw_label(k, "en"))
                    for k in dict.fromkeys(self.site.keywords.get(a.slug, []))]
-            i = self._item_ids[a.slug] = stable_digest((a.slug, a.title, a.subtitle, a.date, kws,
-                                                        (t.title, t.subtitle) if t is not None else None))
+            i = self._item_ids[a.slug] = quick_digest((a.slug, a.title, a.subtitle, a.date, kws,
+                                                       (t.title, t.subtitle) if t is not None else None))
         return i
 
     def kw_label(self, kw: str, lang: str) -> str:
@@ -383,6 +388,12 @@ def plan_pages(site, settings) -> list[Page]:
     return pages
 
 
+def quick_digest(value: tuple) -> str:
+    """sha256 of the repr of nested tuples/lists of str, int and None (unambiguous for those,
+    and much faster than walking them); only for keys that live as long as the render code."""
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def stable_digest(obj) -> str:
     """sha256 of a value's pickle with pickle's memo off ("fast" mode), so equal values give
     equal digests whichever objects they share (no cycles in what is hashed here)."""
@@ -393,19 +404,38 @@ def stable_digest(obj) -> str:
     return hashlib.sha256(buf.getvalue()).hexdigest()
 
 
-def search_docs(site) -> list[dict]:
-    docs = []
+def search_entries(site) -> list[str]:
+    """The search index's entries (JSON strings), one per article and language.
+
+    An article known unchanged (``site.identities``) reuses its entries from the memo
+    table without computing plain text or segmenting; any other article's entries are
+    memoised by their fields (see search_index.entries)."""
+    from ..keywords import terms_version
+    from .search_index import doc_entry, entries
+    version = terms_version()
+    identities = getattr(site, "identities", {})
+    out: list[str] = []
     for a in site.articles:
-        t = site.translations.get(a.slug)
-        if t is not None and len(t.blocks) != len(a.blocks):
-            t = None
-        docs.append({"u": urls.article("zh", a.slug), "l": "zh", "t": plain_text(a.title),
-                     "d": a.date or "",
-                     "x": "\n".join(plain_text(x) for x in [a.subtitle or ""] + [b.text for b in a.blocks] if x)})
-        if t is not None:
-            docs.append({"u": urls.article("en", a.slug), "l": "en", "t": plain_text(t.title),
-                         "d": a.date or "",
-                         "x": "\n".join(plain_text(x) for x in [t.subtitle or ""] + [b.text for b in t.blocks] if x)})
+        known = identities.get(a.slug)
+        if known is None:
+            out += entries(_search_docs_of(site, a))
+        else:
+            out += memo.get("search-article", quick_digest((known, version)),
+                            lambda a=a: [doc_entry(d) for d in _search_docs_of(site, a)])
+    return out
+
+
+def _search_docs_of(site, a: Article) -> list[dict]:
+    """An article's search documents: u (URL from the site root), l (zh|en), t (title), d (date),
+    x (plain text); no English one while the translation is missing or not aligned."""
+    t = site.translations.get(a.slug)
+    if t is not None and len(t.blocks) != len(a.blocks):
+        t = None
+    docs = [{"u": urls.article("zh", a.slug), "l": "zh", "t": plain_text(a.title), "d": a.date or "",
+             "x": "\n".join(plain_text(x) for x in [a.subtitle or ""] + [b.text for b in a.blocks] if x)}]
+    if t is not None:
+        docs.append({"u": urls.article("en", a.slug), "l": "en", "t": plain_text(t.title), "d": a.date or "",
+                     "x": "\n".join(plain_text(x) for x in [t.subtitle or ""] + [b.text for b in t.blocks] if x)})
     return docs
 
 

@@ -78,16 +78,19 @@ def doc_entry(doc: dict) -> str:
     return _dumps({**doc, "k": _doc_terms(doc["l"], doc["t"] + "\n" + doc["x"])})
 
 
-def index_js(docs: list[dict]) -> bytes:
-    """docs: dicts with u (URL from the site root), l (zh|en), t (title), d (date), x (plain text).
-
-    Each document's entry is memoised by a hash of its fields (and the segmenter's terms),
-    so a rebuild after one edit segments one article and joins strings: no merge of
-    postings here (search.js reads each document's own term counts)."""
+def entries(docs: list[dict]) -> list[str]:
+    """Index entries of documents (u, l, t, d, x), memoised by a hash of their fields and the
+    segmenter's terms."""
     version = terms_version()
-    entries = []
+    out = []
     for d in docs:
         key = hashlib.sha256(_dumps([d, version if d["l"] == "zh" else ""]).encode("utf-8")).hexdigest()
-        entries.append(memo.get("search", key, lambda d=d: doc_entry(d)))
+        out.append(memo.get("search", key, lambda d=d: doc_entry(d)))
+    return out
+
+
+def index_js(entries: list[str]) -> bytes:
+    """The index file: finished entries joined (a rebuild after one edit makes one article's
+    entries and joins strings; search.js reads each document's own term counts)."""
     return ("/* digest search index: generated, do not edit */\nwindow.DIGEST_SEARCH={\"v\":2,\"docs\":["
             + ",".join(entries) + "]};\n").encode("utf-8")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import Style, lazy_pinyin
 
 COMPOUND_SURNAMES = {
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙",
@@ -36,6 +35,8 @@ _SPLIT = re.compile(r"[\s　、，,／/：:（）()·]+")
 
 
 def _syllables(text: str) -> list[str]:
+    # imported here: importing pypinyin takes 0.3-0.6 s, and most rebuilds romanise nothing
+    from pypinyin import Style, lazy_pinyin
     return lazy_pinyin(text, style=Style.NORMAL, v_to_u=False, errors="default")
 
 
