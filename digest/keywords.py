@@ -67,7 +67,7 @@ def _tfidf() -> _Idf:
     stop = frozenset(stopwords()) | _JIEBA_STOP
     lex = _lexicon()
     if lex is not None:
-        return _Idf(lex.idf, lex.median_idf, stop)
+        return _Idf(lex.idf, lex.median_idf, stop)        # see _ranked: swapped for a dict when large
     src = Path(_import_jieba().__file__).parent / "analyse" / "idf.txt"
     table = {}
     for line in src.read_text(encoding="utf-8").splitlines():
@@ -106,6 +106,41 @@ def terms_version() -> str:
     return "|".join(sorted(_terms))
 
 
+def segment(text: str) -> list[str]:
+    """jieba's accurate-mode words of ``text``, line by line (jieba never joins words across a
+    line break, so this equals ``jieba.lcut(text)``), each line memoised: the keyword and
+    search stages segment the same lines once between them."""
+    out: list[str] = []
+    version = terms_version()
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line:
+            out += _segment_line(line, version)
+        if i < len(lines) - 1:
+            out.append("\n")
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def _segment_line(line: str, version: str) -> tuple[str, ...]:
+    return tuple(segmenter().cut(line))
+
+
+def search_words(words: list[str]) -> list[str]:
+    """``jieba.cut_for_search`` from an accurate-mode segmentation: each word, preceded by the
+    dictionary words of two and three characters inside it."""
+    freq = segmenter().dt.FREQ
+    out: list[str] = []
+    for w in words:
+        n = len(w)
+        if n > 2:
+            out += [w[i:i + 2] for i in range(n - 1) if freq.get(w[i:i + 2])]
+        if n > 3:
+            out += [w[i:i + 3] for i in range(n - 2) if freq.get(w[i:i + 3])]
+        out.append(w)
+    return out
+
+
 def segmenter():
     """jieba, with the glossary's terms added (every stage segments through this)."""
     jieba = _import_jieba()
@@ -117,6 +152,8 @@ def segmenter():
             with dt.lock:
                 if not dt.initialized:        # the prefix dictionary, read per word from SQLite
                     dt.FREQ, dt.total, dt.initialized = lex.freq, lex.total, True
+    elif hasattr(dt.FREQ, "plain"):
+        dt.FREQ = dt.FREQ.plain()             # a large build: the whole dictionary, as a dict
     for t in _terms:
         if t not in _added:
             jieba.add_word(t, tag="nz")
@@ -142,6 +179,9 @@ def _ranked(words: list[str], allow: tuple[str, ...] | None) -> list[str]:
     characters the dictionary does not know (names the HMM found) count as proper nouns. Ties are broken by the word, so the order is deterministic."""
     t = _tfidf()
     tags = _tags()
+    if hasattr(tags, "plain"):                          # lexicon tables: plain dicts once large
+        tags = tags.plain()
+    idf_table = t.idf_freq.plain() if hasattr(t.idf_freq, "plain") else t.idf_freq
     freq: dict[str, int] = {}
     for w in words:
         w = w.strip()
@@ -154,7 +194,7 @@ def _ranked(words: list[str], allow: tuple[str, ...] | None) -> list[str]:
                 continue
         freq[w] = freq.get(w, 0) + 1
     total = sum(freq.values()) or 1
-    idf, median = t.idf_freq, t.median_idf
+    idf, median = idf_table, t.median_idf
     scored = sorted(freq, key=lambda w: (-freq[w] * idf.get(w, median) / total, w))
     return scored
 
@@ -168,7 +208,7 @@ def extract_keywords(article: Article, k: int = 8) -> list[str]:
     text = "\n".join(parts)
     with _lock:
         _tfidf()
-        words = jieba.lcut(text)
+        words = segment(text)
         preferred = [w for w in _ranked(words, PREFERRED_POS)[: k * 3] if _ok(w)]
         out = preferred[:k]
         if len(out) < 5:

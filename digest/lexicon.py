@@ -22,7 +22,7 @@ import threading
 from pathlib import Path
 
 SCHEMA_VERSION = "1"
-LOAD_ALL_AFTER = 40_000          # single-row queries before a mapping reads its whole table
+LOAD_ALL_AFTER = 200_000         # lookups (~20 articles) before a mapping reads its whole table
 _MISSING = object()
 
 
@@ -37,12 +37,12 @@ class _Table:
         self._complete = False
 
     def _lookup(self, word):
+        self._queries += 1
         v = self._memo.get(word, _MISSING)
         if v is not _MISSING or self._complete:
             return None if v is _MISSING else v
         if not isinstance(word, str):
             return None
-        self._queries += 1
         if self._queries > LOAD_ALL_AFTER:
             self._load_all()
             return self._memo.get(word)
@@ -59,6 +59,13 @@ class _Table:
         table.update({k: v for k, v in self._memo.items() if v is not None})
         self._memo = table
         self._complete = True
+
+    def plain(self):
+        """After many lookups, the whole table as a plain dict (what jieba's own loading gives,
+        and as fast); until then this lazy mapping. Callers swap it in where they keep it."""
+        if not self._complete and self._queries > LOAD_ALL_AFTER:
+            self._load_all()
+        return self._memo if self._complete else self
 
     def __contains__(self, word) -> bool:
         return self._lookup(word) is not None
@@ -100,9 +107,16 @@ def _sources() -> tuple[Path, Path]:
 
 
 def lexicon_path(cache_dir: Path) -> Path:
+    """Named after jieba's version and the sizes of its two files, not their times, so that
+    every virtual environment with the same jieba shares one lexicon."""
+    import importlib.metadata
     d, i = _sources()
-    key = hashlib.sha256(repr((SCHEMA_VERSION, d.stat().st_size, d.stat().st_mtime_ns,
-                               i.stat().st_size, i.stat().st_mtime_ns)).encode()).hexdigest()[:16]
+    try:
+        version = importlib.metadata.version("jieba")
+    except importlib.metadata.PackageNotFoundError:
+        version = "?"
+    key = hashlib.sha256(repr((SCHEMA_VERSION, version, d.stat().st_size, i.stat().st_size)).encode()
+                         ).hexdigest()[:16]
     return Path(cache_dir) / f"jieba-lexicon-{key}.sqlite3"
 
 

@@ -66,6 +66,8 @@ def test_many_lookups_load_the_whole_table_with_the_same_answers(lex, monkeypatc
     words = list(freq)[:500]
     assert [t.get(w) for w in words] == [freq[w] for w in words]
     assert t._complete and t.get("经济") == freq["经济"] and "京口区不存在的词" not in t
+    plain = t.plain()                       # what segmenter() hands jieba on a large build
+    assert type(plain) is dict and plain["经济"] == freq["经济"] and "京口区不存在的词" not in plain
 
 
 def test_no_cache_folder_means_no_lexicon_not_an_error(tmp_path):

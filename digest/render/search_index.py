@@ -16,14 +16,17 @@ import logging
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from . import memo
 from ..keywords import terms_version
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_ALNUM = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A tiny English stemmer (plurals, -ing, -ed); the same rules as ``stem`` in search.js."""
     w = word.lower()
@@ -49,13 +52,18 @@ def normalise(text: str) -> str:
 
 
 def tokens_zh(text: str) -> list[str]:
-    from ..keywords import segmenter
-    jieba = segmenter()
+    """jieba search-mode tokens, normalised (NFKC, lower case, English stemmed); the text is
+    segmented as written, so lines the keyword stage already segmented cost nothing."""
+    from ..keywords import search_words, segment
     out = []
-    for t in jieba.cut_for_search(normalise(text)):
-        t = t.strip()
-        if _HAN.search(t) or re.fullmatch(r"[a-z0-9]+", t):
-            out.append(stem(t) if not _HAN.search(t) else t)
+    for t in search_words(segment(text)):
+        t = normalise(t).strip()
+        if not t:
+            continue
+        if _HAN.search(t):
+            out.append(t)
+        elif _ALNUM.fullmatch(t):
+            out.append(stem(t))
     return out
 
 

@@ -74,3 +74,14 @@ def test_no_content_text_becomes_dangerous_markup(text):
             assert attr in ("href", "title", "rel"), (text, html)
             if attr == "href":
                 assert safe_href(value) is not None
+
+
+def test_shared_segmentation_equals_jiebas_own(repo_root):
+    """keywords.segment (line by line, memoised, shared by keywords and search) is jieba.lcut,
+    and search_words over it is jieba.cut_for_search."""
+    import jieba
+    from digest.keywords import search_words, segment
+    for p in sorted((repo_root / "content").glob("*.zh.md")):
+        text = p.read_text(encoding="utf-8")
+        assert segment(text) == jieba.lcut(text)
+        assert search_words(segment(text)) == list(jieba.cut_for_search(text))
