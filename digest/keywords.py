@@ -121,9 +121,29 @@ def segment(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=100_000)
+_SEGMENTED: dict[tuple[str, str], tuple[str, ...]] = {}     # (line, terms version) -> words
+
+
 def _segment_line(line: str, version: str) -> tuple[str, ...]:
-    return tuple(segmenter().cut(line))
+    key = (line, version)
+    words = _SEGMENTED.get(key)
+    if words is None:
+        if len(_SEGMENTED) > 200_000:          # a long watch session: start again
+            _SEGMENTED.clear()
+        words = _SEGMENTED[key] = tuple(segmenter().cut(line))
+    return words
+
+
+def segmented_lines(text: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The memoised segmentation of ``text``'s lines (a worker process hands it back to the
+    build, so the search stage does not segment those lines again)."""
+    version = terms_version()
+    return {(line, version): _SEGMENTED[(line, version)] for line in text.split("\n")
+            if (line, version) in _SEGMENTED}
+
+
+def remember_segmentation(entries: dict[tuple[str, str], tuple[str, ...]]) -> None:
+    _SEGMENTED.update(entries)
 
 
 def search_words(words: list[str]) -> list[str]:
@@ -199,13 +219,16 @@ def _ranked(words: list[str], allow: tuple[str, ...] | None) -> list[str]:
     return scored
 
 
+def keyword_text(article: Article) -> str:
+    """What keywords are taken from: the title (twice: it weighs more), subtitle, blocks."""
+    return "\n".join([article.title, article.title, article.subtitle or ""] + [b.text for b in article.blocks])
+
+
 def extract_keywords(article: Article, k: int = 8) -> list[str]:
     """Up to ``k`` (at most 8, at least 5 when the text has them) keywords, best first."""
     jieba = segmenter()
     k = max(5, min(k, 8))
-    parts = [article.title, article.title, article.subtitle or ""]
-    parts += [b.text for b in article.blocks]
-    text = "\n".join(parts)
+    text = keyword_text(article)
     with _lock:
         _tfidf()
         words = segment(text)

@@ -28,6 +28,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import __version__
 from .article import Article, Translation
@@ -174,17 +175,25 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     shared = digest_of(code_version("keywords"), _file_digest(glossary) if glossary else None)
     from .keywords import set_terms
     set_terms(_glossary_terms(glossary) if glossary is not None else [])
+    keys = {a.slug: digest_of(a.zh_hash(), a.title, shared) for a in articles}
+    todo = [a for a in articles if keys[a.slug] not in cache]
+    if todo:
+        from .parallel import map_cores
+        from .keywords import remember_segmentation
+        for a, (kws, segmented) in zip(todo, map_cores(_keywords_job, todo)):
+            cache[keys[a.slug]] = kws
+            remember_segmentation(segmented)      # the search stage segments the same lines
     for a in articles:
-        key = digest_of(a.zh_hash(), a.title, shared)
-        kws = cache.get(key)
-        if kws is None:
-            from .keywords import extract_keywords
-            kws = extract_keywords(a)
-        fresh[key] = kws
-        out[a.slug] = kws
+        fresh[keys[a.slug]] = out[a.slug] = cache[keys[a.slug]]
     if state is not None:
         state.put_many("keywords", fresh, replace_all=True)
     return out
+
+
+def _keywords_job(a: Article) -> tuple[list[str], dict]:
+    """One article's keywords, and its lines as segmented (run in a worker on large builds)."""
+    from .keywords import extract_keywords, keyword_text, segmented_lines
+    return extract_keywords(a), segmented_lines(keyword_text(a))
 
 
 @functools.lru_cache(maxsize=None)
@@ -342,15 +351,22 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         bar = tqdm(unit="page", desc="rendering", leave=False, file=sys.stderr,
                    disable=settings.quiet or not sys.stderr.isatty() or len(site.articles) < 100)
         sizes: dict[str, int] = {}
+        todo: list[tuple[str, Callable[[], bytes]]] = []
+        for rel, key, produce in render.render_files(site, settings, reporter):
+            keys[rel] = key
+            old = previous.get(rel)
+            if old is not None and old[0] == key and _size(settings.output_dir / rel) == old[1]:
+                sizes[rel] = old[1]
+                continue      # made from the same inputs, and still there: not rendered again
+            todo.append((rel, produce))
+        from .parallel import imap_chunks
         with bar:
-            for rel, key, produce in render.render_files(site, settings, reporter):
-                keys[rel] = key
-                old = previous.get(rel)
-                if old is not None and old[0] == key and _size(settings.output_dir / rel) == old[1]:
-                    sizes[rel] = old[1]
-                    continue      # made from the same inputs, and still there: not rendered again
-                files[rel] = produce()
-                bar.update()
+            done = 0
+            for chunk in imap_chunks(_produce, todo):      # on every core when there are many
+                for data in chunk:
+                    files[todo[done][0]] = data
+                    done += 1
+                bar.update(len(chunk))
         state.put_many("render-memo", {f"{version}:{n}": t for n, t in memo.export().items()},
                        replace_all=True)
         result.pages_written, result.pages_unchanged, result.pages_removed = \
@@ -363,6 +379,10 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         out = settings.output_dir
         state.set_outputs({str(p.relative_to(out)): ("?", p.stat().st_size)
                            for p in out.rglob("*") if p.is_file()})
+
+
+def _produce(item: tuple[str, Callable[[], bytes]]) -> bytes:
+    return item[1]()
 
 
 def _size(p: Path) -> int:

@@ -90,9 +90,22 @@ def _render(env, page: Page, theme) -> bytes:
     except Exception as e:   # a template error makes the whole site wrong
         import jinja2
         if isinstance(e, jinja2.TemplateError):
-            raise BuildError(f"template error: {e}", path=getattr(e, "filename", None) or theme,
-                             line=getattr(e, "lineno", None)) from e
+            path, line = getattr(e, "filename", None), getattr(e, "lineno", None)
+            if path is None:                  # a runtime error: the template frame in the traceback
+                path, line = _template_frame(e, theme)
+            raise BuildError(f"template error: {e} (while rendering {page.path})",
+                             path=path or Path(theme) / "templates" / page.template, line=line) from e
         raise
+
+
+def _template_frame(e: BaseException, theme) -> tuple[str | None, int | None]:
+    import traceback
+    templates = str(Path(theme).resolve() / "templates")
+    found = (None, None)
+    for frame in traceback.extract_tb(e.__traceback__):
+        if frame.filename.startswith(templates):
+            found = (frame.filename, frame.lineno)
+    return found
 
 
 def _render_version(theme: Path) -> bytes:

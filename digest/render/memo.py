@@ -26,6 +26,10 @@ def get(table: str, key, compute):
     return value
 
 
+def has(table: str, key) -> bool:
+    return key in TABLES[table]
+
+
 def load(saved: dict[str, dict]) -> None:
     _loaded.clear()
     _computed.clear()

@@ -408,20 +408,23 @@ def search_entries(site) -> list[str]:
     """The search index's entries (JSON strings), one per article and language.
 
     An article known unchanged (``site.identities``) reuses its entries from the memo
-    table without computing plain text or segmenting; any other article's entries are
-    memoised by their fields (see search_index.entries)."""
+    table without computing plain text or segmenting; the others are made on every
+    core when there are many (a clean build)."""
     from ..keywords import terms_version
+    from ..parallel import map_cores
     from .search_index import doc_entry, entries
     version = terms_version()
     identities = getattr(site, "identities", {})
+    keys = {a.slug: quick_digest((identities[a.slug], version)) for a in site.articles if a.slug in identities}
+    todo = [a for a in site.articles if a.slug in keys and not memo.has("search-article", keys[a.slug])]
+    made = dict(zip((a.slug for a in todo),
+                    map_cores(lambda a: [doc_entry(d) for d in _search_docs_of(site, a)], todo)))
     out: list[str] = []
     for a in site.articles:
-        known = identities.get(a.slug)
-        if known is None:
+        if a.slug not in keys:
             out += entries(_search_docs_of(site, a))
         else:
-            out += memo.get("search-article", quick_digest((known, version)),
-                            lambda a=a: [doc_entry(d) for d in _search_docs_of(site, a)])
+            out += memo.get("search-article", keys[a.slug], lambda a=a: made[a.slug])
     return out
 
 

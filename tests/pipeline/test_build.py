@@ -292,3 +292,40 @@ def test_incremental_builds_equal_clean_builds_after_every_kind_of_edit(project,
         want = _clean_build_bytes(project, tmp_path)
         wrong = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
         assert not wrong, (edit.__name__, wrong)
+
+
+def test_work_spread_over_processes_gives_the_same_bytes(warm, tmp_path, monkeypatch):
+    """Keywords and pages computed in forked workers (what a large build does) make exactly
+    the output of the same build in one process."""
+    from digest import parallel
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    built = {}
+    for mode in ("forked", "serial"):
+        root = tmp_path / mode
+        shutil.copytree(warm[0], root, symlinks=True)
+        shutil.rmtree(root / "output")
+        (root / ".output.state.sqlite3").unlink()
+        if mode == "serial":
+            monkeypatch.setenv("DIGEST_SERIAL", "1")
+        res, rep = run(root)
+        assert not rep.errors and res.pages_written > 40
+        built[mode] = {k: v[0] for k, v in snapshot(root / "output").items()}
+    assert built["forked"] == built["serial"]
+
+
+def test_a_template_error_in_a_worker_is_reported_and_output_kept(project, monkeypatch):
+    from digest import parallel
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    before = snapshot(project / "output")
+    t = project / "themes" / "default" / "templates" / "article.html"
+    t.write_text(t.read_text(encoding="utf-8").replace("{{ a.title }}</h1>", "{{ a.title }}{{ no_such.x }}</h1>", 1),
+                 encoding="utf-8")          # fails while rendering (in a worker), not while loading
+    from digest.errors import BuildError
+    with pytest.raises(BuildError) as e:
+        run(project)
+    msg = str(e.value)            # file and line of the template, and the page being rendered
+    assert "template error" in msg and re.search(r"templates/article\.html:\d+: error", msg), msg
+    assert "while rendering" in msg
+    assert snapshot(project / "output") == before
