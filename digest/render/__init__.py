@@ -6,14 +6,12 @@ writes them all into a folder. Paths come from :mod:`digest.render.urls` only.
 from __future__ import annotations
 
 import hashlib
-import io
-import pickle
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import BuildError, Reporter
 from . import feeds, urls
-from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, render_page,
+from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, render_page, stable_digest,
                     search_entries)
 from .search_index import index_js
 
@@ -45,7 +43,7 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
     for page in pages:
         # the key is made from what the page is made from (its context, the templates, this
         # code), so an unchanged page is never rendered again; rendering happens in produce()
-        key = key_of(base + (page.deps.encode() if page.deps is not None else _stable_pickle(page.context)))
+        key = key_of(base + (page.deps if page.deps is not None else stable_digest(page.context)).encode())
         yield page.path, key, (lambda page=page: _render(env, page, theme))
     files.update(_static_files(theme))
     files[urls.SEARCH_INDEX] = index_js(search_entries(site))
@@ -71,17 +69,6 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
         data = files[rel]
         urls.safe_rel(rel)
         yield rel, key_of(data), (lambda d=data: d)
-
-
-def _stable_pickle(context) -> bytes:
-    """The context's bytes, the same whenever its values are: pickle's memo would write a
-    value shared by two fields differently from two equal copies, so it is switched off
-    ("fast" mode; contexts hold no cycles). Faster too."""
-    buf = io.BytesIO()
-    p = pickle.Pickler(buf, protocol=5)
-    p.fast = True
-    p.dump(context)
-    return buf.getvalue()
 
 
 def _render(env, page: Page, theme) -> bytes:
