@@ -54,11 +54,23 @@ class _Idf:
     stop_words: frozenset
 
 
-@lru_cache(maxsize=1)
+_cache_dir: list[Path] = []
+
+
+def set_cache_dir(path: Path | None) -> None:
+    """Where the lexicon lives: the build's cache folder (``--cache``); default $DIGEST_CACHE."""
+    _cache_dir[:] = [Path(path)] if path is not None else []
+
+
 def _lexicon():
     """jieba's tables in SQLite (see digest/lexicon.py), or None to load them as jieba does."""
+    return _lexicon_in(_cache_dir[0] if _cache_dir else default_cache_dir())
+
+
+@lru_cache(maxsize=4)
+def _lexicon_in(cache_dir: Path):
     from .lexicon import open_lexicon
-    return open_lexicon(default_cache_dir())
+    return open_lexicon(cache_dir)
 
 
 @lru_cache(maxsize=1)

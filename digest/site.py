@@ -174,8 +174,9 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     out: dict[str, list[str]] = {}
     glossary = settings.glossary_path if settings is not None else None
     shared = digest_of(code_version("keywords"), _file_digest(glossary) if glossary else None)
-    from .keywords import set_terms
+    from .keywords import set_cache_dir, set_terms
     set_terms(_glossary_terms(glossary) if glossary is not None else [])
+    set_cache_dir(settings.cache_dir if settings is not None else None)
     keys = {a.slug: digest_of(a.zh_hash(), a.title, shared) for a in articles}
     todo = [a for a in articles if keys[a.slug] not in cache]
     if todo:
