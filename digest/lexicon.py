@@ -19,6 +19,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+import weakref
 from pathlib import Path
 
 SCHEMA_VERSION = "1"
@@ -87,7 +88,7 @@ class _Table:
 class Lexicon:
     def __init__(self, path: Path):
         self.path = path
-        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.db = self._connect()
         lock = threading.Lock()
         meta = dict(self.db.execute("SELECT k, v FROM meta"))
         if meta.get("version") != SCHEMA_VERSION:
@@ -97,6 +98,33 @@ class Lexicon:
         self.freq = _Table(self.db, "freq", lock)    # jieba's FREQ: words and their prefixes (0)
         self.tag = _Table(self.db, "tag", lock)      # part of speech of dictionary words
         self.idf = _Table(self.db, "idf", lock)      # jieba.analyse's IDF weights
+        _open_lexicons.add(self)
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+
+    def _reopen_in_child(self) -> None:
+        """A forked worker never uses its parent's SQLite connection (SQLite forbids carrying
+        one across fork), nor a lock another thread may have held at the fork."""
+        self.db = self._connect()
+        lock = threading.Lock()
+        for table in (self.freq, self.tag, self.idf):
+            table._db, table._lock = self.db, lock
+
+
+_open_lexicons: "weakref.WeakSet[Lexicon]" = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for lex in list(_open_lexicons):
+        try:
+            lex._reopen_in_child()
+        except sqlite3.Error:
+            pass
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _sources() -> tuple[Path, Path]:

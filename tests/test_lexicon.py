@@ -74,3 +74,18 @@ def test_no_cache_folder_means_no_lexicon_not_an_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     assert lexicon.open_lexicon(blocker / "cache") is None
+
+
+def test_a_forked_worker_gets_its_own_connection(lex):
+    import os
+    parent_db = lex.db
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                   # the child: answers from a new connection
+        ok = lex.db is not parent_db and lex.freq.get("经济") is not None and lex.freq._db is lex.db
+        os.write(w, b"1" if ok else b"0")
+        os._exit(0)
+    os.close(w)
+    got = os.read(r, 1)
+    os.waitpid(pid, 0)
+    assert got == b"1" and lex.db is parent_db
