@@ -362,17 +362,39 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
                 continue      # made from the same inputs, and still there: not rendered again
             todo.append((rel, produce))
         from .parallel import imap_chunks
-        with bar:
-            done = 0
-            for chunk in imap_chunks(_produce, todo):      # on every core when there are many
-                for data in chunk:
-                    files[todo[done][0]] = data
-                    done += 1
-                bar.update(len(chunk))
+        out = settings.output_dir
+        # no output/ yet (a first or clean build): whoever renders a file writes it into a
+        # staging folder, which becomes output/ in one rename when every file is there
+        staging = None if out.is_dir() else out.parent / f".{out.name}.staging"
+        if staging is not None:
+            if staging.exists():
+                shutil.rmtree(staging)
+            staging.mkdir(parents=True)
+        work = _produce if staging is None else functools.partial(_write_into, staging)
+        try:
+            with bar:
+                done = 0
+                for chunk in imap_chunks(work, todo):      # on every core when there are many
+                    for res in chunk:
+                        if staging is None:
+                            files[todo[done][0]] = res
+                        else:
+                            sizes[todo[done][0]] = res
+                        done += 1
+                    bar.update(len(chunk))
+        except BaseException:
+            if staging is not None:                        # a failed first build leaves nothing
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
         state.put_many("render-memo", {f"{version}:{n}": t for n, t in memo.export().items()},
                        replace_all=True)
-        result.pages_written, result.pages_unchanged, result.pages_removed = \
-            publish_changes(settings.output_dir, files, set(keys), previous)
+        if staging is not None:
+            with _no_interrupt():
+                staging.rename(out)
+            result.pages_written, result.pages_unchanged, result.pages_removed = len(todo), 0, 0
+        else:
+            result.pages_written, result.pages_unchanged, result.pages_removed = \
+                publish_changes(out, files, set(keys), previous)
         state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(settings.output_dir / rel))
                            for rel in keys}, previous=state.outputs())
     else:
@@ -385,6 +407,17 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
 
 def _produce(item: tuple[str, Callable[[], bytes]]) -> bytes:
     return item[1]()
+
+
+def _write_into(staging: Path, item: tuple[str, Callable[[], bytes]]) -> int:
+    """Render one file into the staging folder; its size."""
+    rel, produce = item
+    _check_inside(staging, rel)
+    data = produce()
+    p = staging / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(data)
+    return len(data)
 
 
 def _size(p: Path) -> int:

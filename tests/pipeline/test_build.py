@@ -329,3 +329,22 @@ def test_a_template_error_in_a_worker_is_reported_and_output_kept(project, monke
     assert "template error" in msg and re.search(r"templates/article\.html:\d+: error", msg), msg
     assert "while rendering" in msg
     assert snapshot(project / "output") == before
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_a_failed_first_build_leaves_no_output_and_no_staging(project, monkeypatch, forked):
+    from digest import parallel
+    from digest.errors import BuildError
+    if forked:
+        monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+        monkeypatch.setattr(parallel, "workers", lambda: 2)
+    shutil.rmtree(project / "output")
+    t = project / "themes" / "default" / "templates" / "parallel.html"
+    t.write_text(t.read_text(encoding="utf-8").replace("</h1>", "{{ no_such.x }}</h1>", 1), encoding="utf-8")
+    with pytest.raises(BuildError):
+        run(project)
+    assert not (project / "output").exists()
+    assert not [p.name for p in project.iterdir() if "staging" in p.name]
+    t.write_text(t.read_text(encoding="utf-8").replace("{{ no_such.x }}", ""), encoding="utf-8")
+    res, rep = run(project)                           # fixed: the next build makes everything
+    assert not rep.errors and (project / "output" / "index.html").is_file() and res.pages_written > 40
