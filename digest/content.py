@@ -181,4 +181,5 @@ def content_files(content_dir: Path) -> list[Path]:
     """The Chinese content files of a folder, sorted by name (deterministic)."""
     if not content_dir.is_dir():
         return []
-    return sorted(p for p in content_dir.iterdir() if p.name.endswith(ZH_SUFFIX) and p.is_file())
+    with os.scandir(content_dir) as entries:       # (file types from the listing: no stat each)
+        return sorted(Path(e.path) for e in entries if e.name.endswith(ZH_SUFFIX) and e.is_file())

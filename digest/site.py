@@ -54,6 +54,7 @@ class SiteData:
     # (content file stat + translation cache key), so the renderer can tell unchanged
     # articles without hashing their text; empty when the data was made another way
     identities: dict[str, str] = field(default_factory=dict)
+    zh_hashes: dict[str, str] = field(default_factory=dict)        # slug -> Article.zh_hash()
 
 
 @dataclass
@@ -135,26 +136,59 @@ def output_intact(settings: Settings, state: BuildState) -> bool:
 
 # ---------------------------------------------------------------- stages
 
+def ingest_seeds(settings: Settings, reporter: Reporter, state: BuildState) -> int:
+    """Ingest the seeds that are new or changed since the last build (by size and time, or
+    their content file is gone); the number of seeds looked at. An unchanged seed costs a
+    stat: ingest itself would read and hash every seed and every content file's front matter."""
+    from .ingest.files import expand
+    known = state.get_many("seed")
+    fresh: dict[str, str] = {}
+    todo: dict[Path, str | None] = {}
+    for src in expand([settings.seeds_dir], reporter):
+        try:
+            st = os.stat(src)
+        except OSError:
+            todo[src] = None
+            continue
+        key = digest_of(str(src), st.st_size, st.st_mtime_ns)
+        target = known.get(key)
+        if target is not None and os.path.isfile(target):
+            fresh[key] = target
+        else:
+            todo[src] = key
+    if todo:
+        from .ingest import ingest_paths
+        for r in ingest_paths(list(todo), settings.content_dir, reporter, root=settings.root, only_changed=True):
+            key = todo.get(r.source)
+            if key is not None and r.path is not None and r.status in ("written", "unchanged"):
+                fresh[key] = str(r.path)
+    state.put_many("seed", fresh, replace_all=True)
+    return len(todo)
+
+
 def load_content(settings: Settings, reporter: Reporter, state: BuildState | None = None,
-                 keys: dict[str, str] | None = None) -> list[Article]:
+                 keys: dict[str, str] | None = None, hashes: dict[str, str] | None = None) -> list[Article]:
     """Read content/*.zh.md; files whose size and time are unchanged come from the state cache.
-    ``keys`` (optional) receives each article's cache key, by slug."""
+    ``keys`` (optional) receives each article's cache key, by slug; ``hashes`` its zh_hash()."""
     cache = state.get_many("article") if state is not None else {}
     version = code_version("content")
-    fresh: dict[str, Article] = {}
+    fresh: dict[str, tuple[Article, str]] = {}
     articles: list[Article] = []
     seen: dict[str, Path] = {}
     for path in content_files(settings.content_dir):
         st = path.stat()
         key = digest_of(str(path), st.st_size, st.st_mtime_ns, version)
-        a = cache.get(key)
-        if a is None:
+        cached = cache.get(key)
+        if isinstance(cached, tuple) and len(cached) == 2:
+            a, zh = cached
+        else:
             try:
                 a = load_article(path)
             except InputError as e:
                 reporter.report(e)
                 continue
-        fresh[key] = a
+            zh = a.zh_hash()
+        fresh[key] = (a, zh)
         if a.slug in seen:
             reporter.error(path, 1, f"slug '{a.slug}' is already used by {seen[a.slug]}; skipped")
             continue
@@ -162,13 +196,15 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
         articles.append(a)
         if keys is not None:
             keys[a.slug] = key
+        if hashes is not None:
+            hashes[a.slug] = zh
     if state is not None:
         state.put_many("article", fresh, replace_all=True)
     return sort_articles(articles)
 
 
 def compute_keywords(articles: list[Article], state: BuildState | None,
-                     settings: Settings | None = None) -> dict[str, list[str]]:
+                     settings: Settings | None = None, hashes: dict[str, str] | None = None) -> dict[str, list[str]]:
     cache = state.get_many("keywords") if state is not None else {}
     fresh: dict[str, list[str]] = {}
     out: dict[str, list[str]] = {}
@@ -177,7 +213,8 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     from .keywords import set_cache_dir, set_terms
     set_terms(_glossary_terms(glossary) if glossary is not None else [])
     set_cache_dir(settings.cache_dir if settings is not None else None)
-    keys = {a.slug: digest_of(a.zh_hash(), a.title, shared) for a in articles}
+    hashes = hashes or {}
+    keys = {a.slug: digest_of(hashes.get(a.slug) or a.zh_hash(), a.title, shared) for a in articles}
     todo = [a for a in articles if keys[a.slug] not in cache]
     if todo:
         from .parallel import map_cores
@@ -227,8 +264,6 @@ def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
     """Fill site.translations and site.keyword_en; only what changed goes to the translate stage.
     ``keys_out`` (optional) receives each article's translation cache key, by slug (only for
     translations that are cached, i.e. not stale: a stale one is made again every build)."""
-    from .translate import translate_site
-
     shared = digest_of(_file_digest(settings.glossary_path), settings.beam, code_version("translate"),
                        str(settings.model_path) if settings.model_path else None, str(settings.tm_path))
     cache = state.get_many("translation") if (state is not None and not rebuild_tm) else {}
@@ -237,7 +272,7 @@ def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
     keys: dict[str, str] = {}
     for a in site.articles:
         en = settings.content_dir / f"{a.slug}{EN_SUFFIX}"
-        key = digest_of(a.zh_hash(), a.byline, a.editor, _file_digest(en), shared)
+        key = digest_of(site.zh_hashes.get(a.slug) or a.zh_hash(), a.byline, a.editor, _file_digest(en), shared)
         keys[a.slug] = key
         t = cache.get(key)
         if t is None:
@@ -248,6 +283,7 @@ def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
     term_todo = [t for t in terms if digest_of(t, shared) not in term_cache]
     sent = 0
     if todo or term_todo or not state:
+        from .translate import translate_site      # (imported only when there is work: 0.05 s)
         tr = translate_site(todo, term_todo, settings, reporter, rebuild_tm=rebuild_tm)
         site.translations.update(tr.translations)
         sent = tr.sent_to_model
@@ -281,23 +317,21 @@ def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
         state.forget_fingerprint()
 
         # 1. ingest: seeds/ -> content/ (only sources that changed)
-        if settings.seeds_dir.is_dir():
-            from .ingest import ingest_paths
-            ingest_paths([settings.seeds_dir], settings.content_dir, reporter, root=settings.root,
-                         only_changed=True)
+        ingested = ingest_seeds(settings, reporter, state) if settings.seeds_dir.is_dir() else 0
         # what this build is made from: taken after ingest (which may rewrite content/) and
         # before anything is read, so an edit made while the build runs triggers the next one
-        made_from = input_fingerprint(settings, False)
+        made_from = fingerprint if not (ingested or rebuild_tm) else input_fingerprint(settings, False)
 
         # 2. content files -> articles
         article_keys: dict[str, str] = {}
-        articles = load_content(settings, reporter, state, article_keys)
+        zh_hashes: dict[str, str] = {}
+        articles = load_content(settings, reporter, state, article_keys, zh_hashes)
         result.articles = len(articles)
-        site = SiteData(articles=articles)
+        site = SiteData(articles=articles, zh_hashes=zh_hashes)
 
         # 3. keywords
         if stage_available("keywords"):
-            site.keywords = compute_keywords(articles, state, settings)
+            site.keywords = compute_keywords(articles, state, settings, zh_hashes)
         else:
             _skip(result, reporter, "keywords")
 
@@ -344,9 +378,7 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         # incremental: the renderer yields (path, key, produce) and we render only changed keys
         from .render import memo
         previous = state.outputs() if settings.output_dir.is_dir() else {}
-        version = code_version("render")     # memo entries of older render code are not reused
-        memo.load({k.split(":", 1)[1]: t for k, t in state.get_many("render-memo").items()
-                   if k.startswith(version + ":")})
+        _load_memo(state, memo)
         files: dict[str, bytes] = {}
         keys: dict[str, str] = {}
         from tqdm import tqdm
@@ -386,8 +418,8 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
             if staging is not None:                        # a failed first build leaves nothing
                 shutil.rmtree(staging, ignore_errors=True)
             raise
-        state.put_many("render-memo", {f"{version}:{n}": t for n, t in memo.export().items()},
-                       replace_all=True)
+        for name, table in memo.export().items():      # one row per entry: an edit writes a few
+            state.put_many(f"memo-{name}", table, replace_all=True)
         if staging is not None:
             with _no_interrupt():
                 staging.rename(out)
@@ -403,6 +435,15 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         out = settings.output_dir
         state.set_outputs({str(p.relative_to(out)): ("?", p.stat().st_size)
                            for p in out.rglob("*") if p.is_file()})
+
+
+def _load_memo(state: BuildState, memo) -> None:
+    """Load the render memo tables; entries made by other render code are dropped first."""
+    version = code_version("render")
+    if state.get_meta("memo-version") != version:
+        state.delete_kinds(["render-memo"] + [f"memo-{name}" for name in memo.TABLES])
+        state.set_meta("memo-version", version)
+    memo.load({name: state.get_many(f"memo-{name}") for name in memo.TABLES})
 
 
 def _produce(item: tuple[str, Callable[[], bytes]]) -> bytes:
@@ -512,7 +553,7 @@ def _prune_empty(d: Path, stop: Path) -> None:
 def _check_inside(out: Path, rel: str) -> None:
     p = os.path.normpath(os.path.join("/", rel))
     if rel.startswith(("/", "\\")) or "\x00" in rel or p.lstrip("/") != rel.replace("\\", "/").strip("/") \
-            or ".." in Path(rel).parts:
+            or ".." in rel.replace("\\", "/").split("/"):
         raise ValueError(f"refusing to write outside {out}: {rel!r}")
 
 

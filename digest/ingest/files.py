@@ -134,7 +134,7 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
             continue
         if only_changed and twin is not None:
             reporter.info(f"ingest: {shown} unchanged")
-            results.append(IngestResult(src, status="unchanged"))
+            results.append(IngestResult(src, twin.path, twin.slug, status="unchanged"))
             continue
         try:
             result = normalise(raw, shown)

@@ -36,7 +36,7 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
     theme = settings.theme_dir
     if not (Path(theme) / "templates").is_dir():
         raise BuildError(f"theme not found: {theme} (no templates/ folder)", path=theme)
-    env = make_env(theme)
+    env = make_env(theme, getattr(settings, "cache_dir", None))
     files: dict[str, bytes] = {}
     pages = plan_pages(site, settings)
     base = _render_version(theme)
