@@ -125,12 +125,32 @@ def segment(text: str) -> list[str]:
     out: list[str] = []
     version = terms_version()
     lines = text.split("\n")
+    _prefetch([line for line in lines if line and (line, version) not in _SEGMENTED])
     for i, line in enumerate(lines):
         if line:
             out += _segment_line(line, version)
         if i < len(lines) - 1:
             out.append("\n")
     return out
+
+
+PREFETCH_LEN = 6       # jieba looks up every fragment from each character until one is unknown
+
+
+def _prefetch(lines: list[str]) -> None:
+    """Fetch the dictionary entries segmenting ``lines`` will look up, in a few queries (when
+    the dictionary is the lexicon's lazy table; a loaded dict needs nothing)."""
+    if not lines:
+        return
+    freq = segmenter().dt.FREQ
+    if not hasattr(freq, "prefetch"):
+        return
+    wanted: set[str] = set()
+    for line in lines:
+        n = len(line)
+        for k in range(n):
+            wanted.update(line[k:j] for j in range(k + 1, min(n, k + PREFETCH_LEN) + 1))
+    freq.prefetch(wanted)
 
 
 _SEGMENTED: dict[tuple[str, str], tuple[str, ...]] = {}     # (line, terms version) -> words
@@ -214,6 +234,8 @@ def _ranked(words: list[str], allow: tuple[str, ...] | None) -> list[str]:
     if hasattr(tags, "plain"):                          # lexicon tables: plain dicts once large
         tags = tags.plain()
     idf_table = t.idf_freq.plain() if hasattr(t.idf_freq, "plain") else t.idf_freq
+    if hasattr(tags, "prefetch") and allow is not None:
+        tags.prefetch(w.strip() for w in words)
     freq: dict[str, int] = {}
     for w in words:
         w = w.strip()
@@ -227,6 +249,8 @@ def _ranked(words: list[str], allow: tuple[str, ...] | None) -> list[str]:
         freq[w] = freq.get(w, 0) + 1
     total = sum(freq.values()) or 1
     idf, median = idf_table, t.median_idf
+    if hasattr(idf, "prefetch"):
+        idf.prefetch(freq)
     scored = sorted(freq, key=lambda w: (-freq[w] * idf.get(w, median) / total, w))
     return scored
 

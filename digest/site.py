@@ -179,16 +179,15 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
         st = path.stat()
         key = digest_of(str(path), st.st_size, st.st_mtime_ns, version)
         cached = cache.get(key)
-        if isinstance(cached, tuple) and len(cached) == 2:
-            a, zh = cached
-        else:
+        if not (isinstance(cached, tuple) and len(cached) == 2):
             try:
                 a = load_article(path)
             except InputError as e:
                 reporter.report(e)
                 continue
-            zh = a.zh_hash()
-        fresh[key] = (a, zh)
+            cached = (a, a.zh_hash())
+        fresh[key] = cached                 # (the very object loaded: put_many skips writing it)
+        a, zh = cached
         if a.slug in seen:
             reporter.error(path, 1, f"slug '{a.slug}' is already used by {seen[a.slug]}; skipped")
             continue

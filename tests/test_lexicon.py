@@ -89,3 +89,28 @@ def test_a_forked_worker_gets_its_own_connection(lex):
     got = os.read(r, 1)
     os.waitpid(pid, 0)
     assert got == b"1" and lex.db is parent_db
+
+
+def test_prefetch_gives_the_answers_single_lookups_give(tmp_path, repo_root):
+    words = ["经济", "数字经", "京口区不存在的词", "的", "AT&T", "镇江"]
+    one = lexicon.open_lexicon(tmp_path)
+    batch = lexicon.open_lexicon(tmp_path)
+    batch.freq["京口经开区"] = 5                  # a word added in memory survives a prefetch
+    batch.freq.prefetch(words + ["京口经开区"] + [str(i) for i in range(1200)])   # several queries
+    assert [batch.freq.get(w) for w in words] == [one.freq.get(w) for w in words]
+    assert batch.freq.get("京口经开区") == 5
+    # and segmenting through a prefetched table is jieba's own segmentation
+    import jieba
+    from digest.keywords import PREFETCH_LEN
+    text = sorted((repo_root / "content").glob("*.zh.md"))[0].read_text(encoding="utf-8")
+    lines = [line for line in text.split("\n") if line]
+    fresh = lexicon.open_lexicon(tmp_path)
+    fresh.freq.prefetch({line[k:j] for line in lines for k in range(len(line))
+                         for j in range(k + 1, min(len(line), k + PREFETCH_LEN) + 1)})
+    tok = jieba.Tokenizer()
+    tok.FREQ, tok.total, tok.initialized = fresh.freq, fresh.total, True
+    selects = []
+    fresh.db.set_trace_callback(selects.append)
+    own = jieba.Tokenizer()
+    assert [tok.lcut(line) for line in lines] == [own.lcut(line) for line in lines]
+    assert len(selects) < 50, len(selects)           # (without the prefetch: thousands)

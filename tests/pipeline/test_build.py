@@ -184,13 +184,24 @@ def test_glossary_edit_retranslates_only_sentences_with_that_term(project):
 
 
 def test_changing_a_seed_reingests_that_seed_only(project, capsys):
+    run(project)                      # the copied project's seeds are recorded where they now are
     seeds = sorted((project / "seeds").glob("*.txt"))
     seeds[0].write_bytes(seeds[0].read_bytes() + b"\n")   # new bytes, same text
     rep = Reporter(quiet=False)
     build(settings_for(project), rep)
     out = capsys.readouterr().out
     assert re.search(rf"ingest: seeds/{re.escape(seeds[0].name)} -> content/", out), out
-    assert f"ingest: seeds/{seeds[1].name} unchanged" in out
+    assert f"seeds/{seeds[1].name}" not in out          # an unchanged seed is not even read
+
+
+def test_a_deleted_content_file_comes_back_from_its_seed(project, capsys):
+    run(project)
+    a = _content_files(project)[0]
+    text = a.read_bytes()
+    a.unlink()
+    res, rep = run(project)
+    assert not rep.errors and a.read_bytes() == text
+    assert (project / "output" / "zh" / a.name[:-6] / "index.html").is_file()
 
 
 def test_failed_build_leaves_output_exactly_as_it_was(project):

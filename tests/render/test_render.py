@@ -273,3 +273,20 @@ def test_paths_from_hostile_slugs_stay_inside(slug):
 def test_keyword_slugs_unique():
     s = urls.keyword_slugs(["数字", "shu zi", "Shu-Zi"])
     assert len(set(s.values())) == 3
+
+
+def test_compiled_templates_are_cached_and_follow_template_edits(tmp_path):
+    import shutil
+    from digest.render.pages import Page, make_env, render_page
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "themes" / "default", theme)
+    (theme / "templates" / "t.html").write_text("one {{ x }}", encoding="utf-8")
+    cache = tmp_path / "cache"
+    page = Page("t/index.html", "t.html", {"x": "<b>"})
+    assert render_page(make_env(theme, cache), page) == b"one &lt;b&gt;"
+    assert list(cache.rglob("*.cache"))                       # compiled once, kept
+    (theme / "templates" / "t.html").write_text("two {{ x }}", encoding="utf-8")
+    assert render_page(make_env(theme, cache), page) == b"two &lt;b&gt;"
+    blocked = tmp_path / "file"
+    blocked.write_text("")                                    # a cache that cannot be made
+    assert render_page(make_env(theme, blocked / "sub"), page) == b"two &lt;b&gt;"
