@@ -319,22 +319,57 @@ def parallel_page(cx: _Ctx, a: Article) -> Page:
     return Page(path, "parallel.html", ctx)
 
 
-def list_page(cx: _Ctx, lang: str) -> Page:
-    path = urls.lang_index(lang)
+def paginate(articles: list[Article], per_page: int) -> list[list[Article]]:
+    """The articles in pages of ``per_page`` (newest first, as sorted); one page when
+    ``per_page`` is 0, and one empty page for an empty site."""
+    if per_page <= 0 or len(articles) <= per_page:
+        return [list(articles)]
+    return [articles[i:i + per_page] for i in range(0, len(articles), per_page)]
+
+
+def pager(path_of: Callable[[int], str], n: int, total: int) -> dict | None:
+    """Links between the pages of a list, from page ``n``: newer/older, the first and last
+    page, and the two pages either side of this one (gaps marked)."""
+    if total <= 1:
+        return None
+    here = path_of(n)
+    links: list[dict] = []
+    shown = sorted({1, total, *range(max(1, n - 2), min(total, n + 2) + 1)})
+    for i, k in enumerate(shown):
+        if i and k - shown[i - 1] > 1:
+            links.append({"gap": True})
+        links.append({"gap": False, "n": k, "href": urls.rel(here, path_of(k)), "current": k == n})
+    return {"n": n, "total": total, "links": links,
+            "prev": urls.rel(here, path_of(n - 1)) if n > 1 else None,
+            "next": urls.rel(here, path_of(n + 1)) if n < total else None}
+
+
+def _page_title(title: str, lang: str, n: int) -> str:
+    if n == 1:
+        return title
+    return f"{title} · 第 {n} 页" if lang == "zh" else f"{title} · page {n}"
+
+
+def list_page(cx: _Ctx, lang: str, n: int = 1, chunk: list[Article] | None = None, total: int = 1) -> Page:
+    path = urls.lang_index(lang, n)
     title = cx.settings.site_title_zh if lang == "zh" else cx.settings.site_title_en
-    ctx = _common(cx, path, lang, title, {"zh": urls.lang_index("zh"), "en": urls.lang_index("en")})
-    ctx["items"] = [_item(cx, a, lang, path) for a in cx.articles]
+    ctx = _common(cx, path, lang, _page_title(title, lang, n),
+                  {"zh": urls.lang_index("zh", n), "en": urls.lang_index("en", n)})
+    ctx["items"] = [_item(cx, a, lang, path) for a in (cx.articles if chunk is None else chunk)]
+    ctx["pager"] = pager(lambda k: urls.lang_index(lang, k), n, total)
     return Page(path, "list.html", ctx)
 
 
-def home_page(cx: _Ctx) -> Page:
-    path = urls.home()
-    ctx = _common(cx, path, "zh", f"{cx.settings.site_title_zh} · {cx.settings.site_title_en}")
+def home_page(cx: _Ctx, n: int = 1, chunk: list[Article] | None = None, total: int = 1) -> Page:
+    path = urls.home(n)
+    ctx = _common(cx, path, "zh", _page_title(f"{cx.settings.site_title_zh} · {cx.settings.site_title_en}",
+                                              "zh", n))
     items = []
-    for a in cx.articles:
+    for a in (cx.articles if chunk is None else chunk):
         items.append({"zh": _item(cx, a, "zh", path), "en": _item(cx, a, "en", path), "date": a.date,
                       "parallel": urls.rel(path, urls.parallel(a.slug))})
     ctx["items"] = items
+    ctx["pager"] = pager(urls.home, n, total)
     return Page(path, "index.html", ctx)
 
 
@@ -380,10 +415,16 @@ def plan_pages(site, settings) -> list[Page]:
         return Page(path, template, deps=stable_digest((template, path, cx.common) + deps),
                     make=lambda: make().context)
 
-    everything = tuple(cx.item_id(a) for a in cx.articles)
-    pages = [lazy(urls.home(), "index.html", everything, lambda: home_page(cx))]
-    pages += [lazy(urls.lang_index(lang), "list.html", everything, lambda lang=lang: list_page(cx, lang))
-              for lang in urls.LANGS]
+    chunks = paginate(cx.articles, getattr(settings, "per_page", 0))
+    total = len(chunks)
+    pages = []
+    for n, chunk in enumerate(chunks, 1):       # a page depends on its own items and the page count
+        ids = tuple(cx.item_id(a) for a in chunk) + (n, total)
+        pages.append(lazy(urls.home(n), "index.html", ids,
+                          lambda n=n, chunk=chunk: home_page(cx, n, chunk, total)))
+        pages += [lazy(urls.lang_index(lang, n), "list.html", ids,
+                       lambda lang=lang, n=n, chunk=chunk: list_page(cx, lang, n, chunk, total))
+                  for lang in urls.LANGS]
     for a in cx.articles:
         aid = (cx.article_id(a),)
         pages += [lazy(urls.article("zh", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "zh")),

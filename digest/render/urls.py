@@ -75,13 +75,14 @@ def keyword_slugs(keywords) -> dict[str, str]:
 
 # ------------------------------------------------------------------ output paths
 
-def home() -> str:
-    return "index.html"
+def home(page: int = 1) -> str:
+    """The home page; its page ``n`` > 1 (older articles) is ``page/<n>/index.html``."""
+    return "index.html" if page == 1 else f"page/{int(page)}/index.html"
 
 
-def lang_index(lang: str) -> str:
+def lang_index(lang: str, page: int = 1) -> str:
     assert lang in LANGS
-    return f"{lang}/index.html"
+    return f"{lang}/index.html" if page == 1 else f"{lang}/page/{int(page)}/index.html"
 
 
 @lru_cache(maxsize=None)

@@ -83,10 +83,10 @@ def make_site() -> SiteData:
                     keywords=keywords, keyword_en=keyword_en)
 
 
-def build(out: Path, base_url: str | None = None, site=None) -> tuple[Path, Reporter, list[str]]:
+def build(out: Path, base_url: str | None = None, site=None, **settings) -> tuple[Path, Reporter, list[str]]:
     out.mkdir(parents=True, exist_ok=True)
     infos: list[str] = []
     rep = Reporter(quiet=True)
     rep.info = infos.append  # type: ignore[method-assign]
-    render_site(site or make_site(), Settings(root=REPO, base_url=base_url), out, rep)
+    render_site(site or make_site(), Settings(root=REPO, base_url=base_url, **settings), out, rep)
     return out, rep, infos

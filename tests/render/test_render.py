@@ -290,3 +290,43 @@ def test_compiled_templates_are_cached_and_follow_template_edits(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("")                                    # a cache that cannot be made
     assert render_page(make_env(theme, blocked / "sub"), page) == b"two &lt;b&gt;"
+
+
+def _listed(p: Path, selector: str) -> list[str]:
+    return [a["href"].split("/")[-2] for a in soup(p).select(selector)]
+
+
+@pytest.mark.parametrize("per_page", [1, 3])
+def test_home_and_lists_are_paginated_and_every_article_is_on_one_page(tmp_path, per_page):
+    from digest.check import check_site
+    site = make_site()
+    slugs = [a.slug for a in site.articles]                 # newest first
+    out, rep, _ = build(tmp_path / "out", site=site, per_page=per_page)
+    assert not rep.errors and check_site(out) == []
+    total = -(-len(slugs) // per_page)
+    for lang, first, nth, sel in (("zh", "zh/index.html", "zh/page/{}/index.html", ".card-title a"),
+                                  ("en", "en/index.html", "en/page/{}/index.html", ".card-title a"),
+                                  (None, "index.html", "page/{}/index.html", ".front-zh h2 a")):
+        paths = [out / (first if n == 1 else nth.format(n)) for n in range(1, total + 1)]
+        assert not (out / nth.format(total + 1)).exists()
+        listed = [s for p in paths for s in _listed(p, sel)]
+        assert listed == slugs, (lang, listed)              # each once, in order, across the pages
+        for n, p in enumerate(paths, 1):
+            doc = soup(p)
+            assert doc.select_one(".pager-current").get_text() == str(n)
+            older = doc.select_one("a[rel=next]")
+            newer = doc.select_one("a[rel=prev]")
+            assert (older is None) == (n == total) and (newer is None) == (n == 1)
+            if older is not None:                           # the link leads to the next page
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(p.relative_to(out).as_posix()),
+                                                           older["href"]))
+                assert out / target == paths[n]
+            if lang and n > 1:
+                assert f"{n}" in doc.title.get_text()
+
+
+def test_one_page_when_the_site_is_small_or_per_page_is_0(tmp_path):
+    out, _, _ = build(tmp_path / "out", per_page=0)
+    assert not (out / "page").exists() and not (out / "zh" / "page").exists()
+    assert soup(out / "index.html").select_one(".pager") is None
+    assert len(soup(out / "zh" / "index.html").select(".card-title a")) == len(make_site().articles)
