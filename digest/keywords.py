@@ -134,23 +134,22 @@ def segment(text: str) -> list[str]:
     return out
 
 
-PREFETCH_LEN = 6       # jieba looks up every fragment from each character until one is unknown
-
-
 def _prefetch(lines: list[str]) -> None:
     """Fetch the dictionary entries segmenting ``lines`` will look up, in a few queries (when
-    the dictionary is the lexicon's lazy table; a loaded dict needs nothing)."""
+    the dictionary is the lexicon's lazy table; a loaded dict needs nothing). jieba looks up
+    the fragments starting at each character, one character longer each time, until one is
+    not in the dictionary: so do we, a length at a time, one batch per length."""
     if not lines:
         return
     freq = segmenter().dt.FREQ
     if not hasattr(freq, "prefetch"):
         return
-    wanted: set[str] = set()
-    for line in lines:
-        n = len(line)
-        for k in range(n):
-            wanted.update(line[k:j] for j in range(k + 1, min(n, k + PREFETCH_LEN) + 1))
-    freq.prefetch(wanted)
+    starts = [(line, k) for line in lines for k in range(len(line))]
+    n = 1
+    while starts:
+        freq.prefetch({line[k:k + n] for line, k in starts})
+        n += 1
+        starts = [(line, k) for line, k in starts if k + n <= len(line) and line[k:k + n - 1] in freq]
 
 
 _SEGMENTED: dict[tuple[str, str], tuple[str, ...]] = {}     # (line, terms version) -> words

@@ -11,8 +11,8 @@ from typing import Callable, Iterator
 
 from ..errors import BuildError, Reporter
 from . import feeds, urls
-from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, render_page, stable_digest,
-                    search_entries)
+from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, quick_digest, render_page,
+                    search_entries_by_article, stable_digest)
 from .search_index import index_js
 
 __all__ = ["render_site", "render_files", "plan_pages", "render_page", "make_env", "Page"]
@@ -46,7 +46,7 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
         key = key_of(base + (page.deps if page.deps is not None else stable_digest(page.context)).encode())
         yield page.path, key, (lambda page=page: _render(env, page, theme))
     files.update(_static_files(theme))
-    files[urls.SEARCH_INDEX] = index_js(search_entries(site))
+    yield from _search_files(site, base)
     if settings.base_url:
         for lang in urls.LANGS:
             title = settings.site_title_zh if lang == "zh" else settings.site_title_en
@@ -69,6 +69,25 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
         data = files[rel]
         urls.safe_rel(rel)
         yield rel, key_of(data), (lambda d=data: d)
+
+
+def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+    """The search index's shards. A shard whose articles are all known unchanged is keyed by
+    their entries' keys, so it is not joined or hashed again; the others by their bytes."""
+    entries, keys = search_entries_by_article(site)
+    n = urls.search_shards(len(site.articles))
+    shards: list[list[str]] = [[] for _ in range(n)]
+    for a in site.articles:
+        shards[urls.search_shard_of(a.slug, n)].append(a.slug)
+    for i, slugs in enumerate(shards):
+        def produce(slugs=slugs) -> bytes:
+            return index_js([e for s in slugs for e in entries[s]])
+        if all(s in keys for s in slugs):
+            key = quick_digest(("search-shard", version.hex(), i, n, tuple(keys[s] for s in slugs)))[:32]
+            yield urls.search_index(i), key, produce
+        else:
+            data = produce()
+            yield urls.search_index(i), key_of(data), (lambda d=data: d)
 
 
 def _render(env, page: Page, theme) -> bytes:

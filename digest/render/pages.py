@@ -56,7 +56,7 @@ class Page:
             self._context = self._make() if self._make is not None else {}
             self._make = None
         self._context.setdefault("search_js", None)
-        self._context.setdefault("index_js", None)
+        self._context.setdefault("index_js", [])
         return self._context
 
     def __repr__(self) -> str:
@@ -399,7 +399,7 @@ def search_page(cx: _Ctx, lang: str) -> Page:
     ctx = _common(cx, path, lang, "搜索" if lang == "zh" else "Search",
                   {"zh": urls.search("zh"), "en": urls.search("en")})
     ctx["search_js"] = urls.rel(path, urls.static("search.js"))
-    ctx["index_js"] = urls.rel(path, urls.SEARCH_INDEX)
+    ctx["index_js"] = [urls.rel(path, urls.search_index(i)) for i in range(urls.search_shards(len(cx.articles)))]
     return Page(path, "search.html", ctx)
 
 
@@ -412,7 +412,7 @@ def plan_pages(site, settings) -> list[Page]:
     cx = _Ctx(site, settings)
 
     def lazy(path: str, template: str, deps: tuple, make: Callable[[], Page]) -> Page:
-        return Page(path, template, deps=stable_digest((template, path, cx.common) + deps),
+        return Page(path, template, deps=quick_digest((template, path, cx.common) + deps),
                     make=lambda: make().context)
 
     chunks = paginate(cx.articles, getattr(settings, "per_page", 0))
@@ -456,12 +456,12 @@ def stable_digest(obj) -> str:
     return hashlib.sha256(buf.getvalue()).hexdigest()
 
 
-def search_entries(site) -> list[str]:
-    """The search index's entries (JSON strings), one per article and language.
+def search_entries_by_article(site) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Each article's search-index entries (JSON strings, one per language), and for articles
+    known unchanged (``site.identities``) a key that changes whenever their entries may.
 
-    An article known unchanged (``site.identities``) reuses its entries from the memo
-    table without computing plain text or segmenting; the others are made on every
-    core when there are many (a clean build)."""
+    Such an article reuses its entries from the memo table without computing plain text or
+    segmenting; the others are made on every core when there are many (a clean build)."""
     from ..keywords import terms_version
     from ..parallel import map_cores
     from .search_index import doc_entry, entries
@@ -471,13 +471,13 @@ def search_entries(site) -> list[str]:
     todo = [a for a in site.articles if a.slug in keys and not memo.has("search-article", keys[a.slug])]
     made = dict(zip((a.slug for a in todo),
                     map_cores(lambda a: [doc_entry(d) for d in _search_docs_of(site, a)], todo)))
-    out: list[str] = []
+    out: dict[str, list[str]] = {}
     for a in site.articles:
         if a.slug not in keys:
-            out += entries(_search_docs_of(site, a))
+            out[a.slug] = entries(_search_docs_of(site, a))
         else:
-            out += memo.get("search-article", keys[a.slug], lambda a=a: made[a.slug])
-    return out
+            out[a.slug] = memo.get("search-article", keys[a.slug], lambda a=a: made[a.slug])
+    return out, keys
 
 
 def _search_docs_of(site, a: Article) -> list[dict]:

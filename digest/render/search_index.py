@@ -1,12 +1,16 @@
 """The search index: built here with jieba, read by themes/default/static/search.js.
 
-It is a JavaScript file (``window.DIGEST_SEARCH = {...}``) loaded with a
-``<script src>`` tag, so search works from ``file://`` where ``fetch`` does not.
+It is a few JavaScript files (``static/search-index-<n>.js``, each adding its
+documents to ``window.DIGEST_SEARCH_SHARDS``) loaded with ``<script src>`` tags,
+so search works from ``file://`` where ``fetch`` does not. Articles go to shards
+by a hash of their slug (:func:`digest.render.urls.search_shard_of`).
+
 It holds, per document (one article in one language), its URL relative to the
-site root, title and plain text (for substring matches and snippets), and an
-its jieba search-mode tokens (Chinese) or stemmed words (English) with their
-counts (``k``), used for ranking. Each document's entry is made once and kept
-(memo table ``search``), so the file is rebuilt by joining strings. The stemmer must stay the same as search.js's.
+site root, title and plain text (for substring matches and snippets), and its
+jieba search-mode tokens (Chinese) or stemmed words (English) with their counts
+(``k``), used for ranking. Each document's entry is made once and kept (memo
+tables ``search`` and ``search-article``), so a shard is rebuilt by joining
+strings. The stemmer must stay the same as search.js's.
 """
 from __future__ import annotations
 
@@ -98,7 +102,10 @@ def entries(docs: list[dict]) -> list[str]:
 
 
 def index_js(entries: list[str]) -> bytes:
-    """The index file: finished entries joined (a rebuild after one edit makes one article's
-    entries and joins strings; search.js reads each document's own term counts)."""
-    return ("/* digest search index: generated, do not edit */\nwindow.DIGEST_SEARCH={\"v\":2,\"docs\":["
-            + ",".join(entries) + "]};\n").encode("utf-8")
+    """One shard of the index: its finished entries joined (a rebuild after one edit makes one
+    article's entries and joins one shard's strings). The search page loads every shard with
+    a script tag; each appends its documents to ``window.DIGEST_SEARCH_SHARDS``, and search.js
+    reads each document's own term counts."""
+    return ("/* digest search index: generated, do not edit */\n"
+            "(window.DIGEST_SEARCH_SHARDS=window.DIGEST_SEARCH_SHARDS||[]).push({\"v\":2,\"docs\":["
+            + ",".join(entries) + "]});\n").encode("utf-8")

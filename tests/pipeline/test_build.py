@@ -359,3 +359,23 @@ def test_a_failed_first_build_leaves_no_output_and_no_staging(project, monkeypat
     t.write_text(t.read_text(encoding="utf-8").replace("{{ no_such.x }}", ""), encoding="utf-8")
     res, rep = run(project)                           # fixed: the next build makes everything
     assert not rep.errors and (project / "output" / "index.html").is_file() and res.pages_written > 40
+
+
+def test_one_edit_rewrites_one_search_index_shard(project, monkeypatch):
+    from digest.render import urls
+    monkeypatch.setattr(urls, "SHARD_ARTICLES", 1)       # two articles: two shards
+    run(project)
+    out = project / "output"
+    assert not (out / "static" / "search-index.js").exists()     # the unsharded file is gone
+    before = snapshot(out)
+    a, b = _content_files(project)
+    a.write_text(a.read_text(encoding="utf-8").rstrip("\n") + "\n\n京口区今天下雨。\n", encoding="utf-8")
+    res, rep = run(project)
+    assert not rep.errors
+    after = snapshot(out)
+    shards = sorted(k for k in after if k.startswith("static/search-index-"))
+    assert len(shards) == 2
+    changed = [k for k in shards if after[k] != before[k]]
+    mine = f"static/search-index-{urls.search_shard_of(a.name[:-6], 2)}.js"
+    assert changed == [mine]
+    assert "今天下雨" in (out / mine).read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ def test_pages_exist(built):
     out = built[0]
     for rel in ["index.html", "zh/index.html", "en/index.html", "zh/keywords/index.html",
                 "en/keywords/index.html", "zh/search/index.html", "static/style.css",
-                "static/search-index.js", "static/search.js"]:
+                "static/search-index-0.js", "static/search.js"]:
         assert (out / rel).is_file(), rel
     for s in SLUGS:
         for rel in (f"zh/{s}/index.html", f"en/{s}/index.html", f"parallel/{s}/index.html"):
@@ -222,10 +222,14 @@ def test_keyword_pages(built):
     assert "<script>x</script>" in [a.get_text() for a in en.select(".kwcloud a")]
 
 
+def _shard_docs(path: Path) -> list[dict]:
+    js = path.read_text(encoding="utf-8")
+    return json.loads(js[js.index(".push(") + len(".push("): js.rstrip().rindex(");")])["docs"]
+
+
 def test_search_index(built):
-    js = (built[0] / "static/search-index.js").read_text(encoding="utf-8")
-    data = json.loads(js[js.index("=") + 1: js.rstrip().rindex(";")])
-    docs = data["docs"]
+    assert sorted(p.name for p in (built[0] / "static").glob("search-index*")) == ["search-index-0.js"]
+    docs = _shard_docs(built[0] / "static/search-index-0.js")
     assert {d["l"] for d in docs} == {"zh", "en"}
     assert len(docs) == 7                    # 4 Chinese, 3 English (one translation missing)
     jk = [d for d in docs if d["u"] == "zh/jingkou-new-mission/index.html"][0]
@@ -330,3 +334,31 @@ def test_one_page_when_the_site_is_small_or_per_page_is_0(tmp_path):
     assert not (out / "page").exists() and not (out / "zh" / "page").exists()
     assert soup(out / "index.html").select_one(".pager") is None
     assert len(soup(out / "zh" / "index.html").select(".card-title a")) == len(make_site().articles)
+
+
+def test_search_index_shards_hold_every_document_once(tmp_path, monkeypatch):
+    from digest.render import urls as u
+    monkeypatch.setattr(u, "SHARD_ARTICLES", 1)        # 4 articles: 4 shards
+    site = make_site()
+    out, rep, _ = build(tmp_path / "out", site=site)
+    shards = sorted((out / "static").glob("search-index-*.js"))
+    assert [p.name for p in shards] == [f"search-index-{i}.js" for i in range(4)]
+    docs = [d["u"] for p in shards for d in _shard_docs(p)]
+    assert len(docs) == len(set(docs)) == 7
+    for p in shards:                                    # an article's documents stay together
+        for d in _shard_docs(p):
+            assert u.search_shard_of(d["u"].split("/")[1], 4) == int(p.stem.rsplit("-", 1)[1])
+    page = soup(out / "zh" / "search" / "index.html")
+    scripts = [s["src"] for s in page.select("script[src]")]
+    assert [s for s in scripts if "search-index" in s] == [f"../../static/search-index-{i}.js" for i in range(4)]
+    assert scripts[-1].endswith("search.js")            # after the shards (all deferred, in order)
+
+
+def test_shard_count_doubles_and_assignment_is_stable():
+    from digest.render import urls as u
+    assert [u.search_shards(n) for n in (0, 1, 128, 129, 256, 257, 1000, 5000)] == [1, 1, 1, 2, 2, 4, 8, 64]
+    slugs = [f"news-{i:05d}" for i in range(1000)]
+    sizes = [0] * 8
+    for s in slugs:
+        sizes[u.search_shard_of(s, 8)] += 1
+    assert min(sizes) > 80 and max(sizes) < 180, sizes

@@ -1,4 +1,5 @@
-/* digest search: a few lines over the prebuilt index in search-index.js (window.DIGEST_SEARCH).
+/* digest search: a few lines over the prebuilt index, loaded before this file as shards
+   (search-index-<n>.js, each pushing {docs: [...]} onto window.DIGEST_SEARCH_SHARDS).
    Works from file:// (no fetch). Results are built with textContent, never innerHTML. */
 (function () {
   "use strict";
@@ -88,7 +89,10 @@
       }
       if (ok) hits.push({ doc: doc, score: score + (doc.t.toLowerCase().indexOf(q.toLowerCase()) >= 0 ? 50 : 0) });
     }
-    hits.sort(function (a, b) { return b.score - a.score || (a.doc.d < b.doc.d ? 1 : a.doc.d > b.doc.d ? -1 : 0); });
+    hits.sort(function (a, b) {          // best first, then newest, then by address: the same order whatever the shards
+      return b.score - a.score || (a.doc.d < b.doc.d ? 1 : a.doc.d > b.doc.d ? -1 : 0) ||
+             (a.doc.u < b.doc.u ? -1 : a.doc.u > b.doc.u ? 1 : 0);
+    });
     return { clauses: clauses, hits: hits };
   }
 
@@ -126,8 +130,17 @@
     return (start > 0 ? "…" : "") + text.slice(start, end).replace(/\s+/g, " ") + (end < text.length ? "…" : "");
   }
 
+  // every shard's documents in one list (null when no shard has loaded)
+  function loadIndex() {
+    var shards = window.DIGEST_SEARCH_SHARDS;
+    if (!shards || !shards.length) return null;
+    var docs = [];
+    for (var i = 0; i < shards.length; i++) docs = docs.concat(shards[i].docs || []);
+    return { docs: docs };
+  }
+
   function run() {
-    var index = window.DIGEST_SEARCH, list = document.getElementById("search-results");
+    var index = loadIndex(), list = document.getElementById("search-results");
     var status = document.getElementById("search-status"), input = document.getElementById("q");
     if (!list || !status || !index) return;
     var params = new URLSearchParams(location.search), q = (params.get("q") || "").trim();
@@ -160,6 +173,6 @@
     status.setAttribute("data-count", String(res.hits.length));
   }
 
-  window.DIGEST_SEARCH_API = { search: search, parse: parse, stem: stem };
+  window.DIGEST_SEARCH_API = { search: search, parse: parse, stem: stem, loadIndex: loadIndex };
   if (document.readyState !== "loading") run(); else document.addEventListener("DOMContentLoaded", run);
 })();
