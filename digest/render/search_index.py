@@ -61,14 +61,24 @@ def tokens_zh(text: str) -> list[str]:
     from ..keywords import search_words, segment
     out = []
     for t in search_words(segment(text)):
-        t = normalise(t).strip()
-        if not t:
-            continue
-        if _HAN.search(t):
+        t = _zh_token(t)
+        if t is not None:
             out.append(t)
-        elif _ALNUM.fullmatch(t):
-            out.append(stem(t))
     return out
+
+
+@lru_cache(maxsize=262144)
+def _zh_token(word: str) -> str | None:
+    """A segment as an index term: normalised; Chinese kept, English stemmed, the rest dropped
+    (memoised: the same words recur across a site)."""
+    t = normalise(word).strip()
+    if not t:
+        return None
+    if _HAN.search(t):
+        return t
+    if _ALNUM.fullmatch(t):
+        return stem(t)
+    return None
 
 
 def tokens_en(text: str) -> list[str]:

@@ -289,8 +289,11 @@ def test_compiled_templates_are_cached_and_follow_template_edits(tmp_path):
     page = Page("t/index.html", "t.html", {"x": "<b>"})
     assert render_page(make_env(theme, cache), page) == b"one &lt;b&gt;"
     assert list(cache.rglob("*.cache"))                       # compiled once, kept
+    (cache / "templates" / "older-code").mkdir()
+    (cache / "templates" / "older-code" / "x.cache").write_text("")
     (theme / "templates" / "t.html").write_text("two {{ x }}", encoding="utf-8")
     assert render_page(make_env(theme, cache), page) == b"two &lt;b&gt;"
+    assert (cache / "templates" / "older-code").exists()      # only a new code version cleans up
     blocked = tmp_path / "file"
     blocked.write_text("")                                    # a cache that cannot be made
     assert render_page(make_env(theme, blocked / "sub"), page) == b"two &lt;b&gt;"
