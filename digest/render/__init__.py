@@ -38,7 +38,7 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
         raise BuildError(f"theme not found: {theme} (no templates/ folder)", path=theme)
     env = make_env(theme, getattr(settings, "cache_dir", None))
     files: dict[str, bytes] = {}
-    pages = plan_pages(site, settings)
+    pages = plan_pages(site, settings, env)
     base = _render_version(theme)
     for page in pages:
         # the key is made from what the page is made from (its context, the templates, this

@@ -106,9 +106,10 @@ def pinyin_label(kw: str) -> str:
 class _Ctx:
     """Shared data for planning: slugs, labels, article lookups."""
 
-    def __init__(self, site, settings):
+    def __init__(self, site, settings, env: jinja2.Environment | None = None):
         self.site = site
         self.settings = settings
+        self.env = env
         self.articles: list[Article] = list(site.articles)
         all_kws = [k for a in self.articles for k in site.keywords.get(a.slug, [])]
         self.kslug = urls.keyword_slugs(all_kws)
@@ -239,6 +240,10 @@ def _item_one_down(cx: _Ctx, a: Article, lang: str) -> dict:
         base = _item(cx, a, lang, urls.keywords_index(lang))
         item = dict(base, href="../" + base["href"], parallel="../" + base["parallel"],
                     keywords=[dict(k, href="../" + k["href"]) for k in base["keywords"]])
+        if cx.env is not None:
+            # every keyword page shows this item as it is: rendered once (per process) with the
+            # theme's own macro, and put in the page as it came out (keyword.html: ``it.html``)
+            item["html"] = cx.env.get_template("_macros.html").module.item(item, lang)
         cx.down_items[key] = item
     return item
 
@@ -407,13 +412,13 @@ def search_page(cx: _Ctx, lang: str) -> Page:
     return Page(path, "search.html", ctx)
 
 
-def plan_pages(site, settings) -> list[Page]:
+def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Page]:
     """Every HTML page of the site, in a stable order.
 
     Pages made from many articles or from one carry ``deps`` (article identities,
     keyword slugs and labels, settings) and build their context lazily; the two
     keyword indexes and the search pages are small and are built at once."""
-    cx = _Ctx(site, settings)
+    cx = _Ctx(site, settings, env)
 
     def lazy(path: str, template: str, deps: tuple, make: Callable[[], Page]) -> Page:
         return Page(path, template, deps=quick_digest((template, path, cx.common) + deps),
