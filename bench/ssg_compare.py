@@ -13,7 +13,7 @@ wall seconds (Popen to exit), HTML pages in the output, files written by the
 run (mtime changed or new), and peak RSS of the process (os.wait4 rusage;
 max over all runs). A generator that fails prints "n/a" with its error.
 
-    .venv/bin/python bench/ssg_compare.py [--n 1000 5000] [--only digest hugo pelican]
+    .venv/bin/python bench/ssg_compare.py [--n 1000 5000] [--only digest hugo pelican] [--rounds 1]
                                           [--repeat 3] [--clean-repeat 1] [--work /tmp/ssg-bench] [--keep]
 """
 from __future__ import annotations
@@ -191,6 +191,19 @@ def measure(g: Gen, corpus_dir: Path, slug: str, repeat: int, clean_repeat: int,
     return res
 
 
+def merge(old: dict | None, new: dict) -> dict:
+    """Two measurements of one generator: the best time of each kind, the largest peak."""
+    if old is None:
+        return new
+    out = dict(old)
+    for kind in ("clean", "noop", "edit"):
+        runs = [r for r in (old.get(kind), new.get(kind)) if r]
+        out[kind] = min(runs) if runs else None
+    out["peak_mb"] = max(x for x in (old.get("peak_mb"), new.get("peak_mb"), 0) if x is not None) or None
+    out["errors"] = old.get("errors", []) + new.get("errors", [])
+    return out
+
+
 def fmt_time(r):
     return "n/a" if not r else f"{r[0]:.2f} s"
 
@@ -229,6 +242,10 @@ def main(argv=None) -> int:
     ap.add_argument("--only", nargs="+", choices=sorted(GENS), default=["digest", "hugo", "pelican"])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--clean-repeat", type=int, default=1, help="clean builds per generator (best of)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="measure every generator this many times, taking turns (the order rotates "
+                         "each round), and keep each figure's best: a machine that speeds up or "
+                         "slows down then affects all generators alike")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before one build is killed")
     ap.add_argument("--model", default=MODEL[0], help="zh->en model for this project's build "
                     "(default: $DIGEST_MODEL or the Argos package under /tmp/mdl; used if it exists)")
@@ -248,20 +265,25 @@ def main(argv=None) -> int:
             corpus.make_corpus(cdir, n, a.seed)
             print(f"corpus N={n}: {time.perf_counter() - t0:.1f} s -> {cdir}", flush=True)
         slug = f"news-{int(n * EDIT_SLUG_INDEX):05d}"
-        results = []
+        best: dict[str, dict] = {}
         edit_no = [0]
-        for key in a.only:
-            g = GENS[key](cdir)
-            t0 = time.perf_counter()
-            r = measure(g, cdir, slug, a.repeat, a.clean_repeat, edit_no)
-            print(f"  {g.name}: done in {time.perf_counter() - t0:.0f} s", flush=True)
-            for e in r.get("errors", []):
-                print(f"    {g.name} failed: {e[:400]}", flush=True)
-            results.append(r)
+        for rnd in range(a.rounds):
+            order = a.only[rnd % len(a.only):] + a.only[:rnd % len(a.only)]
+            for key in order:
+                g = GENS[key](cdir)
+                t0 = time.perf_counter()
+                r = measure(g, cdir, slug, a.repeat, a.clean_repeat, edit_no)
+                print(f"  {g.name}: done in {time.perf_counter() - t0:.0f} s"
+                      + (f" (round {rnd + 1})" if a.rounds > 1 else ""), flush=True)
+                for e in r.get("errors", []):
+                    print(f"    {g.name} failed: {e[:400]}", flush=True)
+                best[key] = merge(best.get(key), r)
+        results = [best[key] for key in a.only]
         tables.append(table(n, results))
         print("\n" + tables[-1] + "\n", flush=True)
-    print(f"Wall seconds of fresh processes: clean build best of {a.clean_repeat} (output and caches "
-          f"removed first), no-op and one edit best of {a.repeat} each; one edit = one sentence appended to one article's Chinese and English). "
+    rounds = f" in each of {a.rounds} rounds taken in turns" if a.rounds > 1 else ""
+    print(f"Wall seconds of fresh processes: clean build best of {a.clean_repeat}{rounds} (output and caches "
+          f"removed first), no-op and one edit best of {a.repeat}{rounds}; one edit = one sentence appended to one article's Chinese and English). "
           f"Peak MB = max RSS over all runs. {versions()}.")
     print("\n\n".join(tables))
     return 0

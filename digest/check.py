@@ -20,7 +20,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # elements whose end tag may be omitted (HTML's optional end tags)
 OPTIONAL_END = {"p", "li", "dt", "dd", "option", "tr", "td", "th", "thead", "tbody", "tfoot",
                 "rt", "rp", "optgroup", "colgroup", "caption", "html", "head", "body"}
-ARTICLE_RE = re.compile(r"^(zh|en)/(?!keywords/|search/)([^/]+)/index\.html$")
+ARTICLE_RE = re.compile(r"^(zh|en)/(?!index\.html$|search\.html$)([^/]+)\.html$")
 
 
 class _Page(HTMLParser):
@@ -158,11 +158,11 @@ def check_site(output_dir: Path) -> list[str]:
                                 f"(hreflang={want})")
 
     for rel, page in pages.items():
-        if re.match(r"^(zh|en)/keywords/[^/]+/index\.html$", rel):
+        if re.match(r"^(zh|en)/keywords/(?!index\.html$)[^/]+\.html$", rel):
             for url in page.article_links:
                 target = _resolve(site, rel, url)[0]
-                if target and re.match(r"^(zh|en)/[^/]+/index\.html$", target) and not target.startswith(
-                        ("zh/keywords", "en/keywords", "zh/search", "en/search")):
-                    if not ARTICLE_RE.match(target) or ARTICLE_RE.match(target).group(2) not in articles:
+                m = ARTICLE_RE.match(target) if target else None
+                if m:
+                    if m.group(2) not in articles:
                         problems.append(f"{site / rel}: error: lists an article that does not exist: {url}")
     return problems

@@ -143,7 +143,7 @@ def test_reading_path(site, profile):
 @pytest.mark.parametrize("query,lang", [("京口", "zh"), ("Jingkou", "en"), ("口区", "zh"),
                                         ("数字经济", "zh"), ("economies", "en")])
 def test_search_from_file_url(site, profile, query, lang):
-    page = site / "zh" / "search" / "index.html"
+    page = site / "zh" / "search.html"
     url = file_url(page, query="q=" + quote(query))
     d = dom(profile, url)
     results = d.select("#search-results li")

@@ -226,23 +226,15 @@ def _item(cx: _Ctx, a: Article, lang: str, path: str) -> dict:
     return d
 
 
-def _item_one_down(cx: _Ctx, a: Article, lang: str) -> dict:
-    """A list item for a page one folder below the keyword index (``zh/keywords/<k>/``).
-
-    Every keyword page would compute the same item with the same links, one ``../`` deeper
-    than from the keyword index; computing it once per article and language and prefixing
-    the links saves most of the planning time of a large site. (A link to the keyword page
-    itself comes out as ``../<k>/index.html``, which is the same file as ``index.html``.)
-    """
+def _item_on_keyword_page(cx: _Ctx, a: Article, lang: str) -> dict:
+    """A list item for a keyword page (``zh/keywords/<k>.html``). Every keyword page is in the
+    same folder, so the item is the same on all of them: made once per article and language,
+    and rendered once with the theme's own macro (keyword.html shows ``it.html``)."""
     key = (a.slug, lang)
     item = cx.down_items.get(key)
     if item is None:
-        base = _item(cx, a, lang, urls.keywords_index(lang))
-        item = dict(base, href="../" + base["href"], parallel="../" + base["parallel"],
-                    keywords=[dict(k, href="../" + k["href"]) for k in base["keywords"]])
+        item = _item(cx, a, lang, urls.keywords_index(lang))
         if cx.env is not None:
-            # every keyword page shows this item as it is: rendered once (per process) with the
-            # theme's own macro, and put in the page as it came out (keyword.html: ``it.html``)
             item["html"] = cx.env.get_template("_macros.html").module.item(item, lang)
         cx.down_items[key] = item
     return item
@@ -398,7 +390,7 @@ def keyword_page(cx: _Ctx, kw: str, lang: str) -> Page:
     label = cx.kw_label(kw, lang)
     ctx = _common(cx, path, lang, label, {"zh": urls.keyword("zh", ks), "en": urls.keyword("en", ks)})
     ctx["keyword"] = {"label": label, "zh": kw, "en": cx.kw_label(kw, "en")}
-    ctx["items"] = [_item_one_down(cx, a, lang) for a in cx.by_kw[kw]]
+    ctx["items"] = [_item_on_keyword_page(cx, a, lang) for a in cx.by_kw[kw]]
     ctx["all_href"] = urls.rel(path, urls.keywords_index(lang))
     return Page(path, "keyword.html", ctx)
 

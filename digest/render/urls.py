@@ -1,9 +1,12 @@
 """Every output path and every URL of the site, in one place.
 
-Output paths are POSIX paths relative to the output folder (``zh/<slug>/index.html``).
-Links between pages are always relative (``../../en/<slug>/index.html``), naming
-``index.html`` explicitly so that the site works from ``file://`` as well as from a
-web server's root or any sub-path. Absolute URLs exist only for feeds, the sitemap
+Output paths are POSIX paths relative to the output folder: one file per page
+(``zh/<slug>.html``, ``zh/keywords/<k>.html``), ``index.html`` for the home page
+and the section indexes. A file per page, not a folder per page: half the files
+to create, which is most of a clean build's system time. Links between pages are
+always relative (``../en/<slug>.html``), naming ``index.html`` explicitly, so
+that the site works from ``file://`` as well as from a web server's root or any
+sub-path. Absolute URLs exist only for feeds, the sitemap
 and canonical links, and only when a base URL is given.
 
 Whatever a slug or keyword says, a path made here stays inside the output folder:
@@ -42,11 +45,21 @@ def ascii_slug(text: str, max_len: int = 60) -> str:
     return s
 
 
+RESERVED = frozenset({"index", "search"})   # names the site itself uses beside pages
+
+
+def _unreserved(slug: str, source: str) -> str:
+    if slug in RESERVED:
+        return f"{slug}-{hashlib.sha256(source.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+    return slug
+
+
 def article_slug(slug: str) -> str:
-    """The slug as used in paths: kept when already safe, made safe otherwise."""
+    """The slug as used in paths: kept when already safe (and not a name the site uses, such as
+    ``index``), made safe otherwise."""
     if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", slug or ""):
-        return slug
-    return ascii_slug(slug or "untitled")
+        return _unreserved(slug, "article:" + slug)
+    return _unreserved(ascii_slug(slug or "untitled"), "article:" + (slug or ""))
 
 
 def keyword_slug(keyword: str) -> str:
@@ -65,7 +78,7 @@ def keyword_slugs(keywords) -> dict[str, str]:
     out: dict[str, str] = {}
     used: set[str] = set()
     for kw in sorted(set(keywords)):
-        s = keyword_slug(kw)
+        s = _unreserved(keyword_slug(kw), "keyword:" + kw)
         if s in used:
             s = f"{s}-{hashlib.sha256(kw.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
         used.add(s)
@@ -76,24 +89,24 @@ def keyword_slugs(keywords) -> dict[str, str]:
 # ------------------------------------------------------------------ output paths
 
 def home(page: int = 1) -> str:
-    """The home page; its page ``n`` > 1 (older articles) is ``page/<n>/index.html``."""
-    return "index.html" if page == 1 else f"page/{int(page)}/index.html"
+    """The home page; its page ``n`` > 1 (older articles) is ``page/<n>.html``."""
+    return "index.html" if page == 1 else f"page/{int(page)}.html"
 
 
 def lang_index(lang: str, page: int = 1) -> str:
     assert lang in LANGS
-    return f"{lang}/index.html" if page == 1 else f"{lang}/page/{int(page)}/index.html"
+    return f"{lang}/index.html" if page == 1 else f"{lang}/page/{int(page)}.html"
 
 
 @lru_cache(maxsize=None)
 def article(lang: str, slug: str) -> str:
     assert lang in LANGS
-    return safe_rel(f"{lang}/{article_slug(slug)}/index.html")
+    return safe_rel(f"{lang}/{article_slug(slug)}.html")
 
 
 @lru_cache(maxsize=None)
 def parallel(slug: str) -> str:
-    return safe_rel(f"parallel/{article_slug(slug)}/index.html")
+    return safe_rel(f"parallel/{article_slug(slug)}.html")
 
 
 def keywords_index(lang: str) -> str:
@@ -104,12 +117,12 @@ def keywords_index(lang: str) -> str:
 @lru_cache(maxsize=None)
 def keyword(lang: str, kslug: str) -> str:
     assert lang in LANGS
-    return safe_rel(f"{lang}/keywords/{ascii_slug(kslug, 90)}/index.html")
+    return safe_rel(f"{lang}/keywords/{_unreserved(ascii_slug(kslug, 90), 'keyword:' + kslug)}.html")
 
 
 def search(lang: str) -> str:
     assert lang in LANGS
-    return f"{lang}/search/index.html"
+    return f"{lang}/search.html"
 
 
 def atom(lang: str) -> str:

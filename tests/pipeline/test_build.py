@@ -86,12 +86,10 @@ def en_text(html_path: Path) -> str:
 def test_first_build_makes_both_languages_with_names_right(warm):
     root, info = warm
     out = root / "output"
-    zh = sorted(p.parent.name for p in (out / "zh").glob("*/index.html")
-                if p.parent.name not in ("keywords", "search"))
-    en = sorted(p.parent.name for p in (out / "en").glob("*/index.html")
-                if p.parent.name not in ("keywords", "search"))
+    zh = sorted(p.stem for p in (out / "zh").glob("*.html") if p.name not in ("index.html", "search.html"))
+    en = sorted(p.stem for p in (out / "en").glob("*.html") if p.name not in ("index.html", "search.html"))
     assert len(zh) == 2 and zh == en
-    texts = {s: en_text(out / "en" / s / "index.html") for s in en}
+    texts = {s: en_text(out / "en" / f"{s}.html") for s in en}
     joined = " ".join(texts.values())
     for name in ("Jingkou", "Zhenjiang", "Jianbi"):
         assert name in joined
@@ -133,7 +131,7 @@ def test_one_edit_rewrites_only_that_article_and_indexes_that_change(project):
     assert not rep.errors and res.sentences_translated == 1
     after = snapshot(out)
     changed = {k for k in after if before.get(k) != after[k]}
-    assert f"zh/{slug_a}/index.html" in changed and f"en/{slug_a}/index.html" in changed
+    assert f"zh/{slug_a}.html" in changed and f"en/{slug_a}.html" in changed
     assert not any(slug_b in k for k in changed), changed
     # the other article's pages are untouched, bytes and times
     for k in before:
@@ -153,7 +151,7 @@ def test_removed_article_disappears_everywhere(project):
     a.unlink()
     res, rep = run(project)
     assert not rep.errors
-    assert not (out / "zh" / slug).exists() and not (out / "en" / slug).exists()
+    assert not (out / "zh" / f"{slug}.html").exists() and not (out / "en" / f"{slug}.html").exists()
     for p in out.rglob("*"):
         if p.is_file() and p.suffix in (".html", ".js", ".xml"):
             assert slug not in p.read_text(encoding="utf-8"), f"{slug} still named in {p.relative_to(out)}"
@@ -178,8 +176,8 @@ def test_glossary_edit_retranslates_only_sentences_with_that_term(project):
     res, rep = run(project)
     assert not rep.errors
     assert 0 < res.sentences_translated <= 8, res.sentences_translated
-    text = " ".join(en_text(p) for p in (project / "output" / "en").glob("*/index.html")
-                    if p.parent.name not in ("keywords", "search"))
+    text = " ".join(en_text(p) for p in (project / "output" / "en").glob("*.html")
+                    if p.name not in ("index.html", "search.html"))
     assert "Mount Dayu" in text and "Dayu Mountain" not in text
 
 
@@ -201,7 +199,7 @@ def test_a_deleted_content_file_comes_back_from_its_seed(project, capsys):
     a.unlink()
     res, rep = run(project)
     assert not rep.errors and a.read_bytes() == text
-    assert (project / "output" / "zh" / a.name[:-6] / "index.html").is_file()
+    assert (project / "output" / "zh" / f"{a.name[:-6]}.html").is_file()
 
 
 def test_failed_build_leaves_output_exactly_as_it_was(project):

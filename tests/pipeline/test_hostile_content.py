@@ -50,7 +50,7 @@ def build(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 def assert_good_built(root: Path) -> None:
     for lang in ("zh", "en"):
-        page = root / "output" / lang / "good" / "index.html"
+        page = root / "output" / lang / "good.html"
         assert page.is_file(), f"{lang}/good was not built"
 
 
@@ -84,7 +84,7 @@ def test_slug_collision_keeps_the_first_and_reports_the_second(tmp_path):
     r = build(root)
     assert r.returncode == 1
     assert "content/zz-other.zh.md:1: error: slug 'good' is already used by" in r.stderr
-    soup = BeautifulSoup((root / "output" / "zh" / "good" / "index.html").read_bytes(), "html5lib")
+    soup = BeautifulSoup((root / "output" / "zh" / "good.html").read_bytes(), "html5lib")
     assert "京口新闻" in soup.find("h1").get_text()
 
 
@@ -95,7 +95,7 @@ def test_markup_in_content_stays_text(tmp_path):
     root = project(tmp_path, {"evil.zh.md": body})
     r = build(root)
     assert r.returncode == 0, r.stderr
-    html = (root / "output" / "zh" / "evil" / "index.html").read_text(encoding="utf-8")
+    html = (root / "output" / "zh" / "evil.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html5lib")
     assert not soup.find("img") and all(s.get("src") for s in soup.find_all("script"))
     assert not any(a.get("href", "").lower().startswith("javascript") for a in soup.find_all("a"))
@@ -110,7 +110,7 @@ def test_english_override_that_does_not_match_is_reported(tmp_path):
     r = build(root)
     assert r.returncode == 1
     assert "content/good.en.md:4: error: block 1 is a heading here but a paragraph in the Chinese" in r.stderr
-    soup = BeautifulSoup((root / "output" / "en" / "good" / "index.html").read_bytes(), "html5lib")
+    soup = BeautifulSoup((root / "output" / "en" / "good.html").read_bytes(), "html5lib")
     assert soup.find("h1").get_text(strip=True) == "Jingkou news"
 
 
@@ -134,7 +134,7 @@ def test_corrupted_translation_memory_stops_the_build_and_names_the_way_out(tmp_
     assert _snapshot(root / "output") == before
     r = build(root, "--rebuild-tm")
     assert r.returncode == 0, r.stderr
-    assert "新的一段" in (root / "output" / "zh" / "good" / "index.html").read_text(encoding="utf-8")
+    assert "新的一段" in (root / "output" / "zh" / "good.html").read_text(encoding="utf-8")
 
 
 def test_corrupted_model_folder_stops_the_build_and_names_the_way_out(tmp_path):

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 HOSTILE = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(2)>",
-    "[click](javascript:alert(3)) and [ok](https://example.org/a?b=1) and [rel](../../index.html)",
+    "[click](javascript:alert(3)) and [ok](https://example.org/a?b=1) and [rel](../index.html)",
     "{{ 7*7 }} and {% if true %}jinja{% endif %}",
     "# not a heading",
     "---",

@@ -31,37 +31,37 @@ def html_files(out: Path) -> list[Path]:
 def test_pages_exist(built):
     out = built[0]
     for rel in ["index.html", "zh/index.html", "en/index.html", "zh/keywords/index.html",
-                "en/keywords/index.html", "zh/search/index.html", "static/style.css",
+                "en/keywords/index.html", "zh/search.html", "static/style.css",
                 "static/search-index-0.js", "static/search.js"]:
         assert (out / rel).is_file(), rel
     for s in SLUGS:
-        for rel in (f"zh/{s}/index.html", f"en/{s}/index.html", f"parallel/{s}/index.html"):
+        for rel in (f"zh/{s}.html", f"en/{s}.html", f"parallel/{s}.html"):
             assert (out / rel).is_file(), rel
 
 
 def test_html_lang_and_pairs(built):
     out = built[0]
     for s in SLUGS:
-        zh, en = soup(out / f"zh/{s}/index.html"), soup(out / f"en/{s}/index.html")
+        zh, en = soup(out / f"zh/{s}.html"), soup(out / f"en/{s}.html")
         assert zh.html["lang"] == "zh-Hans" and en.html["lang"] == "en"
-        assert zh.find("link", rel="alternate", hreflang="en")["href"] == f"../../en/{s}/index.html"
-        assert en.find("link", rel="alternate", hreflang="zh-Hans")["href"] == f"../../zh/{s}/index.html"
-        assert zh.find(id="lang-switch")["href"] == f"../../en/{s}/index.html"
+        assert zh.find("link", rel="alternate", hreflang="en")["href"] == f"../en/{s}.html"
+        assert en.find("link", rel="alternate", hreflang="zh-Hans")["href"] == f"../zh/{s}.html"
+        assert zh.find(id="lang-switch")["href"] == f"../en/{s}.html"
         # the same anchors in both languages, so the switch keeps the reader's place
         ids_zh = [t["id"] for t in zh.select(".body [id]")]
         ids_en = [t["id"] for t in en.select(".body [id]")]
         assert ids_zh == ids_en and ids_zh
         for h in zh.select(".body h2"):
-            assert h.find("a", class_="pair")["href"] == f"../../en/{s}/index.html#{h['id']}"
+            assert h.find("a", class_="pair")["href"] == f"../en/{s}.html#{h['id']}"
 
 
 def test_article_content(built):
     out = built[0]
-    zh = soup(out / "zh/jingkou-new-mission/index.html")
+    zh = soup(out / "zh/jingkou-new-mission.html")
     assert zh.find("h1").get_text(strip=True).startswith("京口")
     assert "张三" in zh.find(class_="byline").get_text() and "李四" in zh.find(class_="byline").get_text()
     assert [a.get_text() for a in zh.select(".article-foot .tags a")][:2] == ["京口", "数字经济"]
-    en = soup(out / "en/jingkou-new-mission/index.html")
+    en = soup(out / "en/jingkou-new-mission.html")
     assert en.find("h1").get_text(strip=True) == "Jingkou takes on the new mission of the main city"
     assert [a.get_text() for a in en.select(".article-foot .tags a")][:2] == ["Jingkou", "digital economy"]
     # a keyword without an English label falls back to pinyin
@@ -73,15 +73,15 @@ def test_article_content(built):
 
 def test_translation_states(built):
     out = built[0]
-    missing = soup(out / "en/no-translation-yet/index.html")
+    missing = soup(out / "en/no-translation-yet.html")
     assert "Translation not available yet" in missing.find(class_="notice").get_text()
     assert missing.find("article")["lang"] == "zh-Hans"       # the Chinese text, marked as such
-    stale = soup(out / "en/hostile-text/index.html")
+    stale = soup(out / "en/hostile-text.html")
     assert stale.find(class_="stale") is not None
     assert "by a person" in stale.find(class_="origin").get_text()
-    assert "by a person" in soup(out / "en/undated/index.html").find(class_="origin").get_text()
-    assert soup(out / "zh/hostile-text/index.html").find(class_="stale") is None
-    par = soup(out / "parallel/no-translation-yet/index.html")
+    assert "by a person" in soup(out / "en/undated.html").find(class_="origin").get_text()
+    assert soup(out / "zh/hostile-text.html").find(class_="stale") is None
+    par = soup(out / "parallel/no-translation-yet.html")
     assert "Translation not available yet" in par.get_text()
 
 
@@ -89,7 +89,7 @@ def test_parallel_alignment_and_toggle(built):
     out = built[0]
     site = make_site()
     a = next(x for x in site.articles if x.slug == "jingkou-new-mission")
-    par = soup(out / "parallel/jingkou-new-mission/index.html")
+    par = soup(out / "parallel/jingkou-new-mission.html")
     rows = par.select(".parallel > .prow:not(.prow-head)")
     assert len(rows) == len(a.blocks)
     for row, b in zip(rows, a.blocks):
@@ -120,7 +120,7 @@ def test_hostile_text_stays_text(built):
                 if v:
                     assert not re.match(r"\s*(javascript|data|vbscript):", v, re.I), (p, v)
         assert "49" not in s.get_text().split("7*7")[0][-5:]
-    zh = soup(out / "zh/hostile-text/index.html")
+    zh = soup(out / "zh/hostile-text.html")
     body = zh.find(class_="body")
     texts = [p.get_text() for p in body.find_all("p")]
     assert "<script>alert(1)</script>" in texts
@@ -132,7 +132,7 @@ def test_hostile_text_stays_text(built):
     assert zh.find("h1").get_text(strip=True) == "<script>alert('t')</script>标题 {{ 7*7 }}"
     links = {a.get_text(): a.get("href") for a in body.find_all("a")}
     assert "click" not in links and links["ok"] == "https://example.org/a?b=1"
-    assert links["rel"] == "../../index.html"
+    assert links["rel"] == "../index.html"
     assert zh.title.get_text().startswith("<script>")
 
 
@@ -172,7 +172,7 @@ def test_no_base_url_no_feeds(built):
     out, _rep, infos = built
     assert not (out / "sitemap.xml").exists() and not (out / "zh/atom.xml").exists()
     assert len([i for i in infos if "base-url" in i]) == 1
-    assert soup(out / "zh/jingkou-new-mission/index.html").find("link", rel="canonical") is None
+    assert soup(out / "zh/jingkou-new-mission.html").find("link", rel="canonical") is None
 
 
 def test_feeds_and_sitemap(built_base):
@@ -192,10 +192,10 @@ def test_feeds_and_sitemap(built_base):
         assert ("<script>alert('t')</script>标题 {{ 7*7 }}" in titles) == (lang == "zh")
     sm = ET.parse(out / "sitemap.xml").getroot()
     locs = [u.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for u in sm]
-    assert base + "zh/jingkou-new-mission/" in locs and base + "en/jingkou-new-mission/" in locs
+    assert base + "zh/jingkou-new-mission.html" in locs and base + "en/jingkou-new-mission.html" in locs
     assert all(l.startswith(base) for l in locs)
-    zh = soup(out / "zh/jingkou-new-mission/index.html")
-    assert zh.find("link", rel="canonical")["href"] == base + "zh/jingkou-new-mission/"
+    zh = soup(out / "zh/jingkou-new-mission.html")
+    assert zh.find("link", rel="canonical")["href"] == base + "zh/jingkou-new-mission.html"
     assert zh.find("meta", property="og:title") is not None
     assert check_site(out) == []
 
@@ -215,9 +215,9 @@ def test_keyword_pages(built):
     # hostile keywords get safe ASCII slugs inside keywords/
     for d in (out / "zh/keywords").iterdir():
         assert re.fullmatch(r"[a-z0-9-]+(\.html)?", d.name), d.name
-    page = soup(out / f"zh/keywords/{urls.keyword_slug('数字经济')}/index.html")
+    page = soup(out / f"zh/keywords/{urls.keyword_slug('数字经济')}.html")
     assert sorted(a["href"] for a in page.select(".card-title a")) == [
-        "../../jingkou-new-mission/index.html", "../../undated/index.html"]
+        "../jingkou-new-mission.html", "../undated.html"]
     en = soup(out / "en/keywords/index.html")
     assert "<script>x</script>" in [a.get_text() for a in en.select(".kwcloud a")]
 
@@ -232,7 +232,7 @@ def test_search_index(built):
     docs = _shard_docs(built[0] / "static/search-index-0.js")
     assert {d["l"] for d in docs} == {"zh", "en"}
     assert len(docs) == 7                    # 4 Chinese, 3 English (one translation missing)
-    jk = [d for d in docs if d["u"] == "zh/jingkou-new-mission/index.html"][0]
+    jk = [d for d in docs if d["u"] == "zh/jingkou-new-mission.html"][0]
     assert jk["k"]["京口"] >= 1 and all(isinstance(n, int) and n > 0 for n in jk["k"].values())
     en_terms = {t for d in docs if d["l"] == "en" for t in d["k"]}
     assert {"economy", "jingkou"} <= en_terms
@@ -244,16 +244,16 @@ def test_search_index(built):
 def test_check_finds_planted_problems(tmp_path, built):
     out = tmp_path / "site"
     shutil.copytree(built[0], out)
-    p = out / "zh/jingkou-new-mission/index.html"
+    p = out / "zh/jingkou-new-mission.html"
     p.write_text(p.read_text(encoding="utf-8").replace(
-        "</main>", '<a href="../nowhere/index.html">x</a><a href="../undated/index.html#nope">y</a></main>'),
+        "</main>", '<a href="nowhere.html">x</a><a href="undated.html#nope">y</a></main>'),
         encoding="utf-8")
-    (out / "en/undated/index.html").unlink()
-    k = out / f"zh/keywords/{urls.keyword_slug('文字')}/index.html"
+    (out / "en/undated.html").unlink()
+    k = out / f"zh/keywords/{urls.keyword_slug('文字')}.html"
     k.write_text(k.read_text(encoding="utf-8").replace("</main>", "<div></span></main>"), encoding="utf-8")
     problems = "\n".join(check_site(out))
-    assert "broken link: ../nowhere/index.html" in problems
-    assert "broken anchor: ../undated/index.html#nope" in problems
+    assert "broken link: nowhere.html" in problems
+    assert "broken anchor: undated.html#nope" in problems
     assert "no en page for this zh article" in problems
     assert "stray </span>" in problems or "not closed" in problems
     assert check_site(tmp_path / "absent")
@@ -300,7 +300,7 @@ def test_compiled_templates_are_cached_and_follow_template_edits(tmp_path):
 
 
 def _listed(p: Path, selector: str) -> list[str]:
-    return [a["href"].split("/")[-2] for a in soup(p).select(selector)]
+    return [a["href"].split("/")[-1][: -len(".html")] for a in soup(p).select(selector)]
 
 
 @pytest.mark.parametrize("per_page", [1, 3])
@@ -311,9 +311,9 @@ def test_home_and_lists_are_paginated_and_every_article_is_on_one_page(tmp_path,
     out, rep, _ = build(tmp_path / "out", site=site, per_page=per_page)
     assert not rep.errors and check_site(out) == []
     total = -(-len(slugs) // per_page)
-    for lang, first, nth, sel in (("zh", "zh/index.html", "zh/page/{}/index.html", ".card-title a"),
-                                  ("en", "en/index.html", "en/page/{}/index.html", ".card-title a"),
-                                  (None, "index.html", "page/{}/index.html", ".front-zh h2 a")):
+    for lang, first, nth, sel in (("zh", "zh/index.html", "zh/page/{}.html", ".card-title a"),
+                                  ("en", "en/index.html", "en/page/{}.html", ".card-title a"),
+                                  (None, "index.html", "page/{}.html", ".front-zh h2 a")):
         paths = [out / (first if n == 1 else nth.format(n)) for n in range(1, total + 1)]
         assert not (out / nth.format(total + 1)).exists()
         listed = [s for p in paths for s in _listed(p, sel)]
@@ -350,10 +350,10 @@ def test_search_index_shards_hold_every_document_once(tmp_path, monkeypatch):
     assert len(docs) == len(set(docs)) == 7
     for p in shards:                                    # an article's documents stay together
         for d in _shard_docs(p):
-            assert u.search_shard_of(d["u"].split("/")[1], 4) == int(p.stem.rsplit("-", 1)[1])
-    page = soup(out / "zh" / "search" / "index.html")
+            assert u.search_shard_of(d["u"].split("/")[1][: -len(".html")], 4) == int(p.stem.rsplit("-", 1)[1])
+    page = soup(out / "zh" / "search.html")
     scripts = [s["src"] for s in page.select("script[src]")]
-    assert [s for s in scripts if "search-index" in s] == [f"../../static/search-index-{i}.js" for i in range(4)]
+    assert [s for s in scripts if "search-index" in s] == [f"../static/search-index-{i}.js" for i in range(4)]
     assert scripts[-1].endswith("search.js")            # after the shards (all deferred, in order)
 
 
@@ -365,3 +365,13 @@ def test_shard_count_doubles_and_assignment_is_stable():
     for s in slugs:
         sizes[u.search_shard_of(s, 8)] += 1
     assert min(sizes) > 80 and max(sizes) < 180, sizes
+
+
+def test_slugs_that_name_the_sites_own_files_get_a_suffix():
+    from digest.render import urls as u
+    for lang in u.LANGS:
+        assert u.article(lang, "index") not in (u.lang_index(lang), u.search(lang))
+        assert u.article(lang, "search") != u.search(lang)
+        assert u.keyword(lang, u.keyword_slugs(["index"])["index"]) != u.keywords_index(lang)
+        assert u.keyword(lang, "index") != u.keywords_index(lang)
+    assert u.article("zh", "index-news") == "zh/index-news.html"      # only the exact names
