@@ -210,7 +210,7 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     glossary = settings.glossary_path if settings is not None else None
     shared = digest_of(code_version("keywords"), _file_digest(glossary) if glossary else None)
     from .keywords import set_cache_dir, set_terms
-    set_terms(_glossary_terms(glossary) if glossary is not None else [])
+    set_terms(_glossary_terms(glossary, state) if glossary is not None else [])
     set_cache_dir(settings.cache_dir if settings is not None else None)
     hashes = hashes or {}
     keys = {a.slug: digest_of(hashes.get(a.slug) or a.zh_hash(), a.title, shared) for a in articles}
@@ -244,10 +244,20 @@ def code_version(module: str) -> str:
     return digest_of(*[p.read_bytes() for p in files if p.exists()])
 
 
-def _glossary_terms(path: Path) -> list[str]:
+def _glossary_terms(path: Path, state: BuildState | None = None) -> list[str]:
+    """The glossary's terms (for the segmenter), cached by the file's size and time: reading
+    the glossary imports the whole translate stage."""
+    key = digest_of(str(path), _file_digest(path), code_version("translate"))
+    if state is not None:
+        cached = state.get("glossary-terms", key)
+        if isinstance(cached, list):
+            return cached
     try:
         from .translate.glossary import load_glossary
-        return list(load_glossary(path).terms)
+        terms = list(load_glossary(path).terms)
+        if state is not None:
+            state.put_many("glossary-terms", {key: terms}, replace_all=True)
+        return terms
     except Exception:       # a broken glossary is reported by the translate stage
         return []
 
@@ -419,6 +429,10 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
             raise
         for name, table in memo.export().items():      # one row per entry: an edit writes a few
             state.put_many(f"memo-{name}", table, replace_all=True)
+        for name in memo.LAZY:
+            keep, new = memo.export_lazy(name)
+            state.retain(f"memo-{name}", keep | set(new))
+            state.put_many(f"memo-{name}", new)
         if staging is not None:
             with _no_interrupt():
                 staging.rename(out)
@@ -442,7 +456,9 @@ def _load_memo(state: BuildState, memo) -> None:
     if state.get_meta("memo-version") != version:
         state.delete_kinds(["render-memo"] + [f"memo-{name}" for name in memo.TABLES])
         state.set_meta("memo-version", version)
-    memo.load({name: state.get_many(f"memo-{name}") for name in memo.TABLES})
+    memo.load({name: state.get_many(f"memo-{name}") for name in memo.TABLES if name not in memo.LAZY})
+    for name in memo.LAZY:
+        memo.load_lazy(name, state.keys(f"memo-{name}"), functools.partial(state.get_any_process, f"memo-{name}"))
 
 
 class _NoBar:

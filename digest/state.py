@@ -60,6 +60,7 @@ class BuildState:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.db = self._open()
+        self._pid = os.getpid()
         self._loaded: dict[str, dict] = {}     # kind -> {key: object} as get_many returned them
 
     def _open(self) -> sqlite3.Connection:
@@ -106,6 +107,30 @@ class BuildState:
             return pickle.loads(row[0])
         except Exception:
             return None
+
+    def keys(self, kind: str) -> set[str]:
+        return {k for (k,) in self.db.execute("SELECT k FROM cache WHERE kind=?", (kind,))}
+
+    def get_any_process(self, kind: str, key: str):
+        """``get``, also from a forked worker (which opens its own connection: SQLite forbids
+        using one across fork)."""
+        if os.getpid() == self._pid:
+            return self.get(kind, key)
+        if getattr(self, "_child", (None, None))[0] != os.getpid():
+            self._child = (os.getpid(), sqlite3.connect(f"file:{self.path}?mode=ro", uri=True))
+        row = self._child[1].execute("SELECT v FROM cache WHERE kind=? AND k=?", (kind, key)).fetchone()
+        try:
+            return pickle.loads(row[0]) if row is not None else None
+        except Exception:
+            return None
+
+    def retain(self, kind: str, keep: set[str]) -> None:
+        """Delete the kind's entries whose keys are not in ``keep``."""
+        gone = [(kind, k) for k in self.keys(kind) - set(keep)]
+        if gone:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany("DELETE FROM cache WHERE kind=? AND k=?", gone)
 
     def get_many(self, kind: str) -> dict:
         out = {}

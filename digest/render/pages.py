@@ -408,8 +408,8 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
     """Every HTML page of the site, in a stable order.
 
     Pages made from many articles or from one carry ``deps`` (article identities,
-    keyword slugs and labels, settings) and build their context lazily; the two
-    keyword indexes and the search pages are small and are built at once."""
+    keyword slugs and labels, settings) and build their context lazily; the search
+    pages are small and are built at once."""
     cx = _Ctx(site, settings, env)
 
     def lazy(path: str, template: str, deps: tuple, make: Callable[[], Page]) -> Page:
@@ -431,11 +431,16 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
         pages += [lazy(urls.article("zh", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "zh")),
                   lazy(urls.article("en", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "en")),
                   lazy(urls.parallel(a.slug), "parallel.html", aid, lambda a=a: parallel_page(cx, a))]
+    kws = sorted(cx.by_kw, key=lambda k: cx.kslug[k])
+    # what a keyword page shows besides its language: the same for both languages
+    kw_deps = {kw: (kw, cx.kslug[kw], cx.kw_label(kw, "en")) + tuple(cx.item_id(a) for a in cx.by_kw[kw])
+               for kw in kws}
+    index_deps = tuple((kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(cx.by_kw[kw])) for kw in kws)
     for lang in urls.LANGS:
-        pages.append(keyword_index_page(cx, lang))
-        for kw in sorted(cx.by_kw, key=lambda k: cx.kslug[k]):
-            deps = (kw, lang, cx.kslug[kw], cx.kw_label(kw, "en")) + tuple(cx.item_id(a) for a in cx.by_kw[kw])
-            pages.append(lazy(urls.keyword(lang, cx.kslug[kw]), "keyword.html", deps,
+        pages.append(lazy(urls.keywords_index(lang), "keywords.html", (lang,) + index_deps,
+                          lambda lang=lang: keyword_index_page(cx, lang)))
+        for kw in kws:
+            pages.append(lazy(urls.keyword(lang, cx.kslug[kw]), "keyword.html", (lang,) + kw_deps[kw],
                               lambda kw=kw, lang=lang: keyword_page(cx, kw, lang)))
         pages.append(search_page(cx, lang))
     return pages
@@ -457,7 +462,7 @@ def stable_digest(obj) -> str:
     return hashlib.sha256(buf.getvalue()).hexdigest()
 
 
-def search_entries_by_article(site) -> tuple[dict[str, list[str]], dict[str, str]]:
+def search_entries_by_article(site) -> tuple["_Entries", dict[str, str]]:
     """Each article's search-index entries (JSON strings, one per language), and for articles
     known unchanged (``site.identities``) a key that changes whenever their entries may.
 
@@ -480,9 +485,28 @@ def search_entries_by_article(site) -> tuple[dict[str, list[str]], dict[str, str
     for a in site.articles:
         if a.slug not in keys:
             out[a.slug] = entries(_search_docs_of(site, a))
-        else:
+        elif a.slug in made:
             out[a.slug] = memo.get("search-article", keys[a.slug], lambda a=a: made[a.slug])
-    return out, keys
+        else:
+            memo.keep("search-article", keys[a.slug])      # read only if its shard is made again
+    return _Entries(out, keys, site), keys
+
+
+class _Entries:
+    """Search entries by slug; an unchanged article's are read from the memo when asked for
+    (only a shard that is made again asks)."""
+
+    def __init__(self, made: dict[str, list[str]], keys: dict[str, str], site):
+        self.made, self.keys, self.site = made, keys, site
+
+    def __getitem__(self, slug: str) -> list[str]:
+        e = self.made.get(slug)
+        if e is None:
+            from .search_index import doc_entry
+            a = next(x for x in self.site.articles if x.slug == slug)
+            e = memo.get("search-article", self.keys[slug],
+                         lambda: [doc_entry(d) for d in _search_docs_of(self.site, a)])
+        return e
 
 
 def _search_docs_of(site, a: Article) -> list[dict]:

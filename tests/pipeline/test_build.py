@@ -377,3 +377,19 @@ def test_one_edit_rewrites_one_search_index_shard(project, monkeypatch):
     mine = f"static/search-index-{urls.search_shard_of(a.name[:-6], 2)}.js"
     assert changed == [mine]
     assert "今天下雨" in (out / mine).read_text(encoding="utf-8")
+
+
+def test_an_edit_recomputes_only_that_articles_search_entries(project, monkeypatch):
+    from digest.render import search_index
+    run(project)
+    calls: list[str] = []
+    orig = search_index.doc_entry
+    monkeypatch.setattr(search_index, "doc_entry", lambda d: calls.append(d["u"]) or orig(d))
+    a, b = _content_files(project)
+    for edited in (a, b, a):                 # the other article's entries outlive each rebuild
+        calls.clear()
+        edited.write_text(edited.read_text(encoding="utf-8").rstrip("\n") + "\n\n京口区今天下雨。\n",
+                          encoding="utf-8")
+        res, rep = run(project)
+        assert not rep.errors
+        assert calls and all(edited.name[:-6] in u for u in calls), calls
