@@ -8,6 +8,7 @@ inside blocks.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,8 +22,41 @@ class Block:
     text: str
 
 
+class _LazyBlocks:
+    """Pickled with its blocks as one nested pickle of (kind, text) pairs, which is unpickled
+    only when ``blocks`` is first read: a rebuild loads every article and translation from
+    the build state, and most of them are never opened (their pages are unchanged)."""
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if "blocks" in state:
+            blocks = state.pop("blocks")
+            state["_blocks_pickle"] = pickle.dumps([(b.kind, b.text) for b in blocks], protocol=5)
+            state["_nblocks"] = len(blocks)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str):
+        # called only when normal lookup fails: ``blocks`` not yet unpickled
+        if name == "blocks":
+            data = self.__dict__.pop("_blocks_pickle", None)
+            if data is not None:
+                blocks = self.__dict__["blocks"] = [Block(k, t) for k, t in pickle.loads(data)]
+                self.__dict__.pop("_nblocks", None)
+                return blocks
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def n_blocks(self) -> int:
+        """len(blocks), without unpickling them."""
+        d = self.__dict__
+        return len(d["blocks"]) if "blocks" in d else d.get("_nblocks", 0)
+
+
 @dataclass
-class Article:
+class Article(_LazyBlocks):
     """One Chinese article, as ingested into ``content/<slug>.zh.md``."""
 
     slug: str
@@ -57,7 +91,7 @@ class Article:
 
 
 @dataclass
-class Translation:
+class Translation(_LazyBlocks):
     """The English version of one article, block-aligned with the Chinese."""
 
     slug: str

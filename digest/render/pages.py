@@ -155,7 +155,7 @@ class _Ctx:
 
     def tr(self, a: Article) -> Translation | None:
         t = self.site.translations.get(a.slug)
-        if t is not None and len(t.blocks) != len(a.blocks):
+        if t is not None and t.n_blocks != a.n_blocks:
             return None                         # not aligned: never show a wrong pairing
         return t
 
@@ -513,7 +513,7 @@ def _search_docs_of(site, a: Article) -> list[dict]:
     """An article's search documents: u (URL from the site root), l (zh|en), t (title), d (date),
     x (plain text); no English one while the translation is missing or not aligned."""
     t = site.translations.get(a.slug)
-    if t is not None and len(t.blocks) != len(a.blocks):
+    if t is not None and t.n_blocks != a.n_blocks:
         t = None
     docs = [{"u": urls.article("zh", a.slug), "l": "zh", "t": plain_text(a.title), "d": a.date or "",
              "x": "\n".join(plain_text(x) for x in [a.subtitle or ""] + [b.text for b in a.blocks] if x)}]
@@ -527,7 +527,7 @@ def feed_entries(site, lang: str) -> list[dict]:
     out = []
     for a in site.articles:
         t = site.translations.get(a.slug)
-        s = _summary(a, t if (t and len(t.blocks) == len(a.blocks)) else None, lang)
+        s = _summary(a, t if (t and t.n_blocks == a.n_blocks) else None, lang)
         first = next((b.text for b in ((t.blocks if (lang == "en" and t) else a.blocks)) if b.kind == "paragraph"), "")
         out.append({"slug": a.slug, "title": s["title"], "date": a.date,
                     "summary": s["subtitle"] or plain_text(first)[:300],
