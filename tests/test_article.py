@@ -24,7 +24,8 @@ def test_blocks_are_unpickled_when_first_read_and_equal():
 
 
 def test_translation_too_and_missing_attributes_still_raise():
-    t = Translation(slug="x", title="Title", blocks=[Block("paragraph", "Text.")], origins=["human"])
+    t = Translation(slug="x", title="Title", blocks=[Block("paragraph", "Text.")], origins=["human"],
+                    title_origin="human")
     u = _roundtrip(t)
     assert u.n_blocks == 1 and u.origin == "human" and u == t
     try:
