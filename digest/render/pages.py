@@ -433,7 +433,7 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
                   lazy(urls.parallel(a.slug), "parallel.html", aid, lambda a=a: parallel_page(cx, a))]
     kws = sorted(cx.by_kw, key=lambda k: cx.kslug[k])
     # what a keyword page shows besides its language: the same for both languages
-    kw_deps = {kw: (kw, cx.kslug[kw], cx.kw_label(kw, "en")) + tuple(cx.item_id(a) for a in cx.by_kw[kw])
+    kw_deps = {kw: (kw, cx.kslug[kw], cx.kw_label(kw, "en")) + tuple(map(cx.item_id, cx.by_kw[kw]))
                for kw in kws}
     index_deps = tuple((kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(cx.by_kw[kw])) for kw in kws)
     for lang in urls.LANGS:

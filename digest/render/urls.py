@@ -26,9 +26,14 @@ HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 _SAFE = re.compile(r"[^a-z0-9]+")
 
 
+_PLAIN_PATH = re.compile(r"(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_.-]*")   # every segment plain
+
+
 @lru_cache(maxsize=None)
 def safe_rel(rel: str) -> str:
     """Return ``rel`` unchanged if it is a clean relative path inside the output folder, else raise."""
+    if _PLAIN_PATH.fullmatch(rel):           # the usual case: no segment can be "", "." or ".."
+        return rel
     if (not rel or "\x00" in rel or "\\" in rel or rel.startswith("/")
             or any(part in ("", ".", "..") for part in rel.split("/"))
             or posixpath.normpath(rel) != rel):
