@@ -165,18 +165,6 @@ def _segment_line(line: str, version: str) -> tuple[str, ...]:
     return words
 
 
-def segmented_lines(text: str) -> dict[tuple[str, str], tuple[str, ...]]:
-    """The memoised segmentation of ``text``'s lines (a worker process hands it back to the
-    build, so the search stage does not segment those lines again)."""
-    version = terms_version()
-    return {(line, version): _SEGMENTED[(line, version)] for line in text.split("\n")
-            if (line, version) in _SEGMENTED}
-
-
-def remember_segmentation(entries: dict[tuple[str, str], tuple[str, ...]]) -> None:
-    _SEGMENTED.update(entries)
-
-
 def search_words(words: list[str]) -> list[str]:
     """``jieba.cut_for_search`` from an accurate-mode segmentation: each word, preceded by the
     dictionary words of two and three characters inside it."""

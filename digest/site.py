@@ -217,12 +217,14 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     todo = [a for a in articles if keys[a.slug] not in cache]
     if todo:
         from .parallel import MIN_ITEMS, map_cores
-        from .keywords import prepare_for_many, remember_segmentation
+        from .keywords import prepare_for_many
         if len(todo) >= MIN_ITEMS:
             prepare_for_many()
-        for a, (kws, segmented) in zip(todo, map_cores(_keywords_job, todo)):
+        for a, (kws, entry) in zip(todo, map_cores(_keywords_job, todo)):
             cache[keys[a.slug]] = kws
-            remember_segmentation(segmented)      # the search stage segments the same lines
+            if entry is not None:                              # for the search stage
+                from .render import memo
+                memo.get("search", entry[0], lambda e=entry[1]: e)
     for a in articles:
         fresh[keys[a.slug]] = out[a.slug] = cache[keys[a.slug]]
     if state is not None:
@@ -230,10 +232,15 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     return out
 
 
-def _keywords_job(a: Article) -> tuple[list[str], dict]:
-    """One article's keywords, and its lines as segmented (run in a worker on large builds)."""
-    from .keywords import extract_keywords, keyword_text, segmented_lines
-    return extract_keywords(a), segmented_lines(keyword_text(a))
+def _keywords_job(a: Article) -> tuple[list[str], tuple[str, str] | None]:
+    """One article's keywords, and (memo key, entry) of its Chinese search-index document, made
+    while its segmentation is at hand (run in a worker on large builds)."""
+    from .keywords import extract_keywords
+    kws = extract_keywords(a)
+    if not stage_available("render"):
+        return kws, None
+    from .render.pages import zh_search_entry
+    return kws, zh_search_entry(a)
 
 
 @functools.lru_cache(maxsize=None)

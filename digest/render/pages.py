@@ -479,8 +479,7 @@ def search_entries_by_article(site) -> tuple["_Entries", dict[str, str]]:
     if len(todo) >= MIN_ITEMS:
         from ..keywords import prepare_for_many
         prepare_for_many()
-    made = dict(zip((a.slug for a in todo),
-                    map_cores(lambda a: [doc_entry(d) for d in _search_docs_of(site, a)], todo)))
+    made = dict(zip((a.slug for a in todo), map_cores(lambda a: entries(_search_docs_of(site, a)), todo)))
     out: dict[str, list[str]] = {}
     for a in site.articles:
         if a.slug not in keys:
@@ -509,14 +508,27 @@ class _Entries:
         return e
 
 
+def zh_search_doc(a: Article) -> dict:
+    """An article's Chinese search document (it depends on the article alone)."""
+    return {"u": urls.article("zh", a.slug), "l": "zh", "t": plain_text(a.title), "d": a.date or "",
+            "x": "\n".join(plain_text(x) for x in [a.subtitle or ""] + [b.text for b in a.blocks] if x)}
+
+
+def zh_search_entry(a: Article) -> tuple[str, str]:
+    """(memo key, entry) of an article's Chinese search document: made by the keyword stage,
+    which has just segmented the same text, so the search stage finds it in the memo."""
+    from .search_index import doc_entry, entry_key
+    d = zh_search_doc(a)
+    return entry_key(d), doc_entry(d)
+
+
 def _search_docs_of(site, a: Article) -> list[dict]:
     """An article's search documents: u (URL from the site root), l (zh|en), t (title), d (date),
     x (plain text); no English one while the translation is missing or not aligned."""
     t = site.translations.get(a.slug)
     if t is not None and t.n_blocks != a.n_blocks:
         t = None
-    docs = [{"u": urls.article("zh", a.slug), "l": "zh", "t": plain_text(a.title), "d": a.date or "",
-             "x": "\n".join(plain_text(x) for x in [a.subtitle or ""] + [b.text for b in a.blocks] if x)}]
+    docs = [zh_search_doc(a)]
     if t is not None:
         docs.append({"u": urls.article("en", a.slug), "l": "en", "t": plain_text(t.title), "d": a.date or "",
                      "x": "\n".join(plain_text(x) for x in [t.subtitle or ""] + [b.text for b in t.blocks] if x)})

@@ -100,15 +100,14 @@ def doc_entry(doc: dict) -> str:
     return _dumps({**doc, "k": _doc_terms(doc["l"], doc["t"] + "\n" + doc["x"])})
 
 
+def entry_key(doc: dict) -> str:
+    """The memo key of a document's entry: a hash of its fields and the segmenter's terms."""
+    return hashlib.sha256(_dumps([doc, terms_version() if doc["l"] == "zh" else ""]).encode("utf-8")).hexdigest()
+
+
 def entries(docs: list[dict]) -> list[str]:
-    """Index entries of documents (u, l, t, d, x), memoised by a hash of their fields and the
-    segmenter's terms."""
-    version = terms_version()
-    out = []
-    for d in docs:
-        key = hashlib.sha256(_dumps([d, version if d["l"] == "zh" else ""]).encode("utf-8")).hexdigest()
-        out.append(memo.get("search", key, lambda d=d: doc_entry(d)))
-    return out
+    """Index entries of documents (u, l, t, d, x), memoised (memo table ``search``)."""
+    return [memo.get("search", entry_key(d), lambda d=d: doc_entry(d)) for d in docs]
 
 
 def index_js(entries: list[str]) -> bytes:
