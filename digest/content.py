@@ -177,9 +177,10 @@ def atomic_write_text(path: Path, text: str) -> bool:
     return True
 
 
-def content_files(content_dir: Path) -> list[Path]:
-    """The Chinese content files of a folder, sorted by name (deterministic)."""
+def content_files(content_dir: Path) -> list[str]:
+    """The paths of the Chinese content files of a folder, sorted by name (deterministic); as
+    strings: a large site's rebuild stats each, and pathlib would cost more than the stat."""
     if not content_dir.is_dir():
         return []
     with os.scandir(content_dir) as entries:       # (file types from the listing: no stat each)
-        return sorted(Path(e.path) for e in entries if e.name.endswith(ZH_SUFFIX) and e.is_file())
+        return sorted(e.path for e in entries if e.name.endswith(ZH_SUFFIX) and e.is_file())

@@ -174,14 +174,14 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
     version = code_version("content")
     fresh: dict[str, tuple[Article, str]] = {}
     articles: list[Article] = []
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     for path in content_files(settings.content_dir):
-        st = path.stat()
-        key = digest_of(str(path), st.st_size, st.st_mtime_ns, version)
+        st = os.stat(path)
+        key = digest_of(path, st.st_size, st.st_mtime_ns, version)
         cached = cache.get(key)
         if not (isinstance(cached, tuple) and len(cached) == 2):
             try:
-                a = load_article(path)
+                a = load_article(Path(path))
             except InputError as e:
                 reporter.report(e)
                 continue

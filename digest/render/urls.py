@@ -59,10 +59,14 @@ def _unreserved(slug: str, source: str) -> str:
     return slug
 
 
+_PLAIN_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+
+
+@lru_cache(maxsize=None)
 def article_slug(slug: str) -> str:
     """The slug as used in paths: kept when already safe (and not a name the site uses, such as
     ``index``), made safe otherwise."""
-    if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", slug or ""):
+    if _PLAIN_SLUG.fullmatch(slug or ""):
         return _unreserved(slug, "article:" + slug)
     return _unreserved(ascii_slug(slug or "untitled"), "article:" + (slug or ""))
 
