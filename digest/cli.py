@@ -34,6 +34,8 @@ def _build_opts(p: argparse.ArgumentParser) -> None:
     g.add_argument("--beam", type=int, default=1, metavar="N", help="beam size (1 = greedy, fastest)")
     g.add_argument("--per-page", type=int, default=50, metavar="N",
                    help="articles per page of the home page and the article lists (0: all on one page)")
+    g.add_argument("--feed-size", type=int, default=50, metavar="N",
+                   help="newest articles in each Atom feed (0: every article; needs --base-url)")
     g.add_argument("--tm", type=Path, metavar="FILE", help="translation memory file (SQLite)")
     g.add_argument("--tm-in-content", action="store_true",
                    help="keep the translation memory in content/ so a team can commit it")
@@ -87,7 +89,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         v = getattr(args, attr, None)
         if v is not None:
             kw[key] = v
-    for attr in ("theme", "base_url", "beam", "per_page", "tm_in_content", "quiet", "debug"):
+    for attr in ("theme", "base_url", "beam", "per_page", "feed_size", "tm_in_content", "quiet", "debug"):
         v = getattr(args, attr, None)
         if v is not None:
             kw[attr] = v

@@ -30,6 +30,7 @@ class Settings:
     base_url: str | None = None           # absolute URLs in feeds, sitemap, canonical
     beam: int = 1
     per_page: int = 50                    # articles per page of the home page and lists (0: one page)
+    feed_size: int = 50                   # newest articles in each Atom feed (0: every article)
     quiet: bool = False
     debug: bool = False
     site_title_zh: str = "京口新闻摘要"

@@ -109,7 +109,7 @@ def input_fingerprint(settings: Settings, rebuild_tm: bool) -> str:
         tree_stat(settings.content_dir, skip_suffixes=(".sqlite3", ".sqlite3-wal", ".sqlite3-shm",
                                                         "-journal")),
         tree_stat(settings.theme_dir),
-        str(settings.theme_dir.resolve()), settings.base_url, settings.beam, settings.per_page,
+        str(settings.theme_dir.resolve()), settings.base_url, settings.beam, settings.per_page, settings.feed_size,
         str(settings.model_path) if settings.model_path else None,
         str(tm), rebuild_tm,
         sys.version_info[:2],

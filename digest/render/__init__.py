@@ -50,7 +50,8 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
     if settings.base_url:
         for lang in urls.LANGS:
             title = settings.site_title_zh if lang == "zh" else settings.site_title_en
-            files[urls.atom(lang)] = feeds.atom_feed(lang, title, feed_entries(site, lang), settings.base_url)
+            entries = feed_entries(site, lang, getattr(settings, "feed_size", 0))
+            files[urls.atom(lang)] = feeds.atom_feed(lang, title, entries, settings.base_url)
         groups = [{"zh-Hans": urls.home()}]
         dates = [site.articles[0].date if site.articles else None]
         for lang in urls.LANGS:

@@ -535,9 +535,10 @@ def _search_docs_of(site, a: Article) -> list[dict]:
     return docs
 
 
-def feed_entries(site, lang: str) -> list[dict]:
+def feed_entries(site, lang: str, limit: int = 0) -> list[dict]:
+    """The Atom feed's entries: the newest ``limit`` articles (all when 0), newest first."""
     out = []
-    for a in site.articles:
+    for a in (site.articles[:limit] if limit > 0 else site.articles):
         t = site.translations.get(a.slug)
         s = _summary(a, t if (t and t.n_blocks == a.n_blocks) else None, lang)
         first = next((b.text for b in ((t.blocks if (lang == "en" and t) else a.blocks)) if b.kind == "paragraph"), "")

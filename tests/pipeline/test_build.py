@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -393,3 +394,16 @@ def test_an_edit_recomputes_only_that_articles_search_entries(project, monkeypat
         res, rep = run(project)
         assert not rep.errors
         assert calls and all(edited.name[:-6] in u for u in calls), calls
+
+
+def test_a_settings_change_rebuilds_what_it_changes(project):
+    base = "https://news.example.org/digest/"
+    res, rep = run(project, base_url=base)
+    assert res.pages_written > 0 and not rep.errors
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert len(ET.parse(project / "output/zh/atom.xml").getroot().findall("a:entry", ns)) == 2
+    res, rep = run(project, base_url=base, feed_size=1)     # not mistaken for "nothing changed"
+    assert not res.nothing_changed and not rep.errors
+    assert res.pages_written == 2                             # the two feeds, nothing else
+    for lang in ("zh", "en"):
+        assert len(ET.parse(project / f"output/{lang}/atom.xml").getroot().findall("a:entry", ns)) == 1

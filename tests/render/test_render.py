@@ -200,6 +200,20 @@ def test_feeds_and_sitemap(built_base):
     assert check_site(out) == []
 
 
+def test_feeds_hold_the_newest_feed_size_articles(tmp_path):
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    out = build(tmp_path / "out", base_url="https://news.example.org/digest", feed_size=2)[0]
+    for lang in ("zh", "en"):
+        feed = ET.parse(out / f"{lang}/atom.xml").getroot()
+        ids = [e.find("a:id", ns).text.rsplit("/", 1)[1] for e in feed.findall("a:entry", ns)]
+        assert ids == ["jingkou-new-mission.html", "hostile-text.html"]      # newest first
+        assert feed.find("a:updated", ns).text == "2024-11-20T00:00:00Z"
+    # the sitemap still lists every article
+    locs = [u.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text
+            for u in ET.parse(out / "sitemap.xml").getroot()]
+    assert any(l.endswith("/zh/undated.html") for l in locs)
+
+
 def test_deterministic(tmp_path, built):
     out2 = build(tmp_path / "again")[0]
     a = {p.relative_to(built[0]): p.read_bytes() for p in built[0].rglob("*") if p.is_file()}
