@@ -33,7 +33,7 @@ def _build_opts(p: argparse.ArgumentParser) -> None:
     g.add_argument("--model", type=Path, metavar="PATH", help="an Argos .argosmodel file or unpacked package folder")
     g.add_argument("--beam", type=int, default=1, metavar="N", help="beam size (1 = greedy, fastest)")
     g.add_argument("--per-page", type=int, default=50, metavar="N",
-                   help="articles per page of the home page and the article lists (0: all on one page)")
+                   help="articles per page of the home page, the article lists and keyword pages (0: all on one page)")
     g.add_argument("--feed-size", type=int, default=50, metavar="N",
                    help="newest articles in each Atom feed (0: every article; needs --base-url)")
     g.add_argument("--tm", type=Path, metavar="FILE", help="translation memory file (SQLite)")

@@ -29,7 +29,7 @@ class Settings:
     tm_in_content: bool = False           # keep the TM beside the content (for teams)
     base_url: str | None = None           # absolute URLs in feeds, sitemap, canonical
     beam: int = 1
-    per_page: int = 50                    # articles per page of the home page and lists (0: one page)
+    per_page: int = 50                    # articles per page of the home page, lists, keyword pages (0: one)
     feed_size: int = 50                   # newest articles in each Atom feed (0: every article)
     quiet: bool = False
     debug: bool = False

@@ -384,14 +384,17 @@ def keyword_index_page(cx: _Ctx, lang: str) -> Page:
     return Page(path, "keywords.html", ctx)
 
 
-def keyword_page(cx: _Ctx, kw: str, lang: str) -> Page:
+def keyword_page(cx: _Ctx, kw: str, lang: str, n: int = 1, chunk: list[Article] | None = None,
+                 total: int = 1) -> Page:
     ks = cx.kslug[kw]
-    path = urls.keyword(lang, ks)
+    path = urls.keyword(lang, ks, n)
     label = cx.kw_label(kw, lang)
-    ctx = _common(cx, path, lang, label, {"zh": urls.keyword("zh", ks), "en": urls.keyword("en", ks)})
+    ctx = _common(cx, path, lang, _page_title(label, lang, n),
+                  {"zh": urls.keyword("zh", ks, n), "en": urls.keyword("en", ks, n)})
     ctx["keyword"] = {"label": label, "zh": kw, "en": cx.kw_label(kw, "en")}
-    ctx["items"] = [_item_on_keyword_page(cx, a, lang) for a in cx.by_kw[kw]]
+    ctx["items"] = [_item_on_keyword_page(cx, a, lang) for a in (cx.by_kw[kw] if chunk is None else chunk)]
     ctx["all_href"] = urls.rel(path, urls.keywords_index(lang))
+    ctx["pager"] = pager(lambda k: urls.keyword(lang, ks, k), n, total)
     return Page(path, "keyword.html", ctx)
 
 
@@ -422,9 +425,9 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
     for n, chunk in enumerate(chunks, 1):       # a page depends on its own items and the page count
         ids = tuple(cx.item_id(a) for a in chunk) + (n, total)
         pages.append(lazy(urls.home(n), "index.html", ids,
-                          lambda n=n, chunk=chunk: home_page(cx, n, chunk, total)))
+                          lambda n=n, chunk=chunk, total=total: home_page(cx, n, chunk, total)))
         pages += [lazy(urls.lang_index(lang, n), "list.html", ids,
-                       lambda lang=lang, n=n, chunk=chunk: list_page(cx, lang, n, chunk, total))
+                       lambda lang=lang, n=n, chunk=chunk, total=total: list_page(cx, lang, n, chunk, total))
                   for lang in urls.LANGS]
     for a in cx.articles:
         aid = (cx.article_id(a),)
@@ -432,16 +435,23 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
                   lazy(urls.article("en", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "en")),
                   lazy(urls.parallel(a.slug), "parallel.html", aid, lambda a=a: parallel_page(cx, a))]
     kws = sorted(cx.by_kw, key=lambda k: cx.kslug[k])
-    # what a keyword page shows besides its language: the same for both languages
-    kw_deps = {kw: (kw, cx.kslug[kw], cx.kw_label(kw, "en")) + tuple(map(cx.item_id, cx.by_kw[kw]))
-               for kw in kws}
+    # a keyword's pages (newest articles first, per_page to a page) and what each shows besides
+    # its language: the same for both languages
+    kw_pages = {}
+    for kw in kws:
+        kchunks = paginate(cx.by_kw[kw], getattr(settings, "per_page", 0))
+        head = (kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(kchunks))
+        kw_pages[kw] = [(n, chunk, head + (n,) + tuple(map(cx.item_id, chunk)))
+                        for n, chunk in enumerate(kchunks, 1)]
     index_deps = tuple((kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(cx.by_kw[kw])) for kw in kws)
     for lang in urls.LANGS:
         pages.append(lazy(urls.keywords_index(lang), "keywords.html", (lang,) + index_deps,
                           lambda lang=lang: keyword_index_page(cx, lang)))
         for kw in kws:
-            pages.append(lazy(urls.keyword(lang, cx.kslug[kw]), "keyword.html", (lang,) + kw_deps[kw],
-                              lambda kw=kw, lang=lang: keyword_page(cx, kw, lang)))
+            pages += [lazy(urls.keyword(lang, cx.kslug[kw], n), "keyword.html", (lang,) + deps,
+                           lambda kw=kw, lang=lang, n=n, chunk=chunk, of=len(kw_pages[kw]):
+                               keyword_page(cx, kw, lang, n, chunk, of))
+                      for n, chunk, deps in kw_pages[kw]]
         pages.append(search_page(cx, lang))
     return pages
 

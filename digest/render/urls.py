@@ -124,9 +124,12 @@ def keywords_index(lang: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def keyword(lang: str, kslug: str) -> str:
+def keyword(lang: str, kslug: str, page: int = 1) -> str:
+    """A keyword's page; its page ``n`` > 1 (older articles) is ``<slug>.<n>.html`` beside it
+    (a slug never holds a dot, so no keyword's page can be another's page n)."""
     assert lang in LANGS
-    return safe_rel(f"{lang}/keywords/{_unreserved(ascii_slug(kslug, 90), 'keyword:' + kslug)}.html")
+    name = _unreserved(ascii_slug(kslug, 90), "keyword:" + kslug)
+    return safe_rel(f"{lang}/keywords/{name}.html" if page == 1 else f"{lang}/keywords/{name}.{int(page)}.html")
 
 
 def search(lang: str) -> str:

@@ -346,6 +346,29 @@ def test_home_and_lists_are_paginated_and_every_article_is_on_one_page(tmp_path,
                 assert f"{n}" in doc.title.get_text()
 
 
+def test_keyword_pages_are_paginated_like_the_lists(tmp_path):
+    site = make_site()
+    on_kw = [a.slug for a in site.articles if "京口" in site.keywords[a.slug]]     # newest first
+    assert len(on_kw) == 2
+    out, rep, _ = build(tmp_path / "out", site=site, per_page=1)
+    ks = urls.keyword_slug("京口")
+    for lang in ("zh", "en"):
+        paths = [urls.keyword(lang, ks, n) for n in (1, 2)]
+        assert paths[1] == f"{lang}/keywords/{ks}.2.html"
+        assert not (out / urls.keyword(lang, ks, 3)).exists()
+        assert [s for p in paths for s in _listed(out / p, ".card-title a")] == on_kw
+        first, second = soup(out / paths[0]), soup(out / paths[1])
+        assert first.select_one("a[rel=next]")["href"] == f"{ks}.2.html"
+        assert second.select_one("a[rel=prev]")["href"] == f"{ks}.html"
+        other = "en" if lang == "zh" else "zh"          # page n pairs with the other language's page n
+        hreflang = "en" if other == "en" else "zh-Hans"
+        assert second.find("link", hreflang=hreflang)["href"] == f"../../{other}/keywords/{ks}.2.html"
+    idx = soup(out / "zh/keywords/index.html")           # the index links to page 1, with the full count
+    link = next(li for li in idx.select(".kwcloud li") if li.a.get_text() == "京口")
+    assert link.a["href"] == f"{ks}.html" and link.find(class_="count").get_text() == "2"
+    assert check_site(out) == []
+
+
 def test_one_page_when_the_site_is_small_or_per_page_is_0(tmp_path):
     out, _, _ = build(tmp_path / "out", per_page=0)
     assert not (out / "page").exists() and not (out / "zh" / "page").exists()
