@@ -183,14 +183,15 @@ def run(g: Gen) -> tuple[float, int, str, int, int]:
     return secs, ru.ru_maxrss, err, html, written
 
 
-LAST_RM = [0.0]
+LAST_RM = [0.0]           # wall time of the last mass deletion (also left for the next run)
+RM_MARK = ".last-rm"      # in --work: when the previous run emptied its trash
 
 
 def let_deletions_age() -> None:
     """Wait until files deleted by a real rm -rf no longer slow down creating new ones."""
     if LAST_RM[0]:
         os.sync()
-        time.sleep(max(0.0, LAST_RM[0] + RM_PAUSE - time.monotonic()))
+        time.sleep(max(0.0, LAST_RM[0] + RM_PAUSE - time.time()))
         LAST_RM[0] = 0.0
 
 
@@ -230,7 +231,7 @@ def measure(g: Gen, corpus_dir: Path, slug: str, repeat: int, clean_repeat: int,
             best("clean_rm", g.clean, 1)
         finally:
             g.delete = False
-            LAST_RM[0] = time.monotonic()
+            LAST_RM[0] = time.time()
     res["peak_mb"] = peak / 1024 if peak else None
     return res
 
@@ -301,9 +302,14 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
 
     TIMEOUT[0] = a.timeout
+    WORK[0] = a.work
+    try:
+        LAST_RM[0] = float((a.work / RM_MARK).read_text())
+    except (OSError, ValueError):
+        pass
     if (a.work / "trash").exists():        # left by an interrupted run
         shutil.rmtree(a.work / "trash", ignore_errors=True)
-        LAST_RM[0] = time.monotonic()
+        LAST_RM[0] = time.time()
     MODEL[0] = a.model
     print(versions(), flush=True)
     tables = []
@@ -311,7 +317,10 @@ def main(argv=None) -> int:
         cdir = a.work / f"n{n}"
         if not (a.keep and (cdir / "content").is_dir()):
             t0 = time.perf_counter()
+            existed = cdir.exists()
             corpus.make_corpus(cdir, n, a.seed)
+            if existed:                         # the old corpus and outputs were deleted
+                LAST_RM[0] = time.time()
             print(f"corpus N={n}: {time.perf_counter() - t0:.1f} s -> {cdir}", flush=True)
         slug = f"news-{int(n * EDIT_SLUG_INDEX):05d}"
         best: dict[str, dict] = {}
@@ -339,9 +348,15 @@ def main(argv=None) -> int:
     return 0
 
 
+WORK: list[Path | None] = [None]
+
+
 def empty_trash() -> None:
+    """Delete what the run moved aside, noting when (the next run waits for it to age)."""
     for p in TRASH:
         shutil.rmtree(p, ignore_errors=True)
+    if TRASH and WORK[0] is not None:
+        (WORK[0] / RM_MARK).write_text(repr(time.time()))
 
 
 if __name__ == "__main__":
