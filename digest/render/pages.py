@@ -177,7 +177,8 @@ def _common(cx: _Ctx, path: str, lang: str, title: str, alternates: dict[str, st
         "root": r(urls.home())[: -len("index.html")] or "./",
         "nav": {
             "home": r(urls.home()),
-            "zh": r(urls.lang_index("zh")), "en": r(urls.lang_index("en")),
+            # the other language: this page's counterpart when it has one, else that language's home
+            **{l: r(urls.lang_index(l) if l == lang else alt.get(l, urls.lang_index(l))) for l in urls.LANGS},
             "kw": r(urls.keywords_index(lang if lang in urls.LANGS else "zh")),
             "search": r(urls.search(lang if lang in urls.LANGS else "zh")),
             "atom": r(urls.atom(lang)) if s.base_url and lang in urls.LANGS else None,

@@ -369,6 +369,21 @@ def test_keyword_pages_are_paginated_like_the_lists(tmp_path):
     assert check_site(out) == []
 
 
+def test_the_masthead_language_link_leads_to_this_pages_counterpart(tmp_path):
+    out = build(tmp_path / "out", per_page=1)[0]
+    ks = urls.keyword_slug("京口")
+    for page, other in (("zh/jingkou-new-mission.html", "en/jingkou-new-mission.html"),
+                        (f"zh/keywords/{ks}.2.html", f"en/keywords/{ks}.2.html"),
+                        ("zh/page/2.html", "en/page/2.html"),
+                        ("en/keywords/index.html", "zh/keywords/index.html"),
+                        ("parallel/jingkou-new-mission.html", "en/index.html")):   # no counterpart
+        lang = page.split("/")[0] if page.startswith(("zh/", "en/")) else "zh"
+        nav = {a["lang"][:2]: a["href"] for a in soup(out / page).select(".sitenav a[lang]")}
+        resolve = lambda href: posixpath.normpath(posixpath.join(posixpath.dirname(page), href))  # noqa: E731
+        assert resolve(nav[other[:2]]) == other, page
+        assert resolve(nav[lang]) == f"{lang}/index.html", page          # its own language: that home
+
+
 def test_one_page_when_the_site_is_small_or_per_page_is_0(tmp_path):
     out, _, _ = build(tmp_path / "out", per_page=0)
     assert not (out / "page").exists() and not (out / "zh" / "page").exists()
