@@ -1,8 +1,9 @@
 """Every output path and every URL of the site, in one place.
 
 Output paths are POSIX paths relative to the output folder: one file per page
-(``zh/<slug>.html``, ``zh/keywords/<k>.html``), ``index.html`` for the home page
-and the section indexes. A file per page, not a folder per page: half the files
+(``zh/<slug>.html``, ``zh/keywords/<k>.html``; page n of a list ``zh/page/<n>.html``,
+of a keyword ``zh/keywords/<k>.<n>.html``), ``index.html`` for the home page and
+the section indexes. A file per page, not a folder per page: half the files
 to create, which is most of a clean build's system time. Links between pages are
 always relative (``../en/<slug>.html``), naming ``index.html`` explicitly, so
 that the site works from ``file://`` as well as from a web server's root or any
