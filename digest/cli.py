@@ -117,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
 def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
     if verb == "ingest":
         from .ingest import ingest_paths
-        ingest_paths(args.paths, settings.content_dir, reporter, root=settings.root)
+        from .errors import progress_bar
+        with progress_bar(settings.quiet, None, "ingesting", "file") as bar:
+            ingest_paths(args.paths, settings.content_dir, reporter, root=settings.root,
+                         progress=lambda: bar.update(1))
         return 1 if reporter.errors else 0
     if verb == "fetch-model":
         from .translate.model_store import fetch_model

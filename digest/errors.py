@@ -8,6 +8,7 @@ sets the exit status.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,12 +82,55 @@ class Reporter:
     def _emit(self, d: Diagnostic) -> None:
         d = Diagnostic(display_path(d.path), d.line, d.level, d.message)
         self.diagnostics.append(d)
-        print(str(d), file=self._out(), flush=True)
+        with _bars_cleared():
+            print(str(d), file=self._out(), flush=True)
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            print(message, flush=True)
+            with _bars_cleared():
+                print(message, flush=True)
 
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level == "error"]
+
+
+# ---------------------------------------------------------------- progress bars
+
+_BARS: list = []        # progress bars in use; one on screen is cleared around a printed line
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+
+@contextmanager
+def progress_bar(quiet: bool, total: int | None, desc: str, unit: str):
+    """A stage's progress bar on a terminal (stderr), shown once the stage has run half a
+    second: real work, not a rebuild's few items. Quiet, not a terminal or fewer than 20
+    items: no bar, and tqdm is not even imported."""
+    if quiet or not sys.stderr.isatty() or (total is not None and total < 20):
+        yield _NoBar()
+        return
+    from tqdm import tqdm
+    with tqdm(total=total, unit=unit, desc=desc, leave=False, file=sys.stderr, delay=0.5) as bar:
+        _BARS.append(bar)
+        try:
+            yield bar
+        finally:
+            _BARS.remove(bar)
+
+
+@contextmanager
+def _bars_cleared():
+    """Take the bars on screen off it while a line is printed, then draw them again (a bar
+    still within its delay is left alone: drawing it would show it early)."""
+    shown = [b for b in _BARS if getattr(b, "last_print_t", 0) >= b.start_t + b.delay]
+    for b in shown:
+        b.clear()
+    try:
+        yield
+    finally:
+        for b in shown:
+            b.refresh()

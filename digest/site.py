@@ -33,7 +33,7 @@ from typing import Callable
 from . import __version__
 from .article import Article, Translation
 from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article
-from .errors import InputError, Reporter
+from .errors import InputError, Reporter, progress_bar
 from .settings import Settings
 from .state import BuildState, digest_of, tree_stat
 
@@ -158,7 +158,10 @@ def ingest_seeds(settings: Settings, reporter: Reporter, state: BuildState) -> i
             todo[src] = key
     if todo:
         from .ingest import ingest_paths
-        for r in ingest_paths(list(todo), settings.content_dir, reporter, root=settings.root, only_changed=True):
+        with progress_bar(settings.quiet, len(todo), "ingesting", "file") as bar:
+            results = ingest_paths(list(todo), settings.content_dir, reporter, root=settings.root,
+                                   only_changed=True, progress=lambda: bar.update(1))
+        for r in results:
             key = todo.get(r.source)
             if key is not None and r.path is not None and r.status in ("written", "unchanged"):
                 fresh[key] = str(r.path)
@@ -216,15 +219,20 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     keys = {a.slug: digest_of(hashes.get(a.slug) or a.zh_hash(), a.title, shared) for a in articles}
     todo = [a for a in articles if keys[a.slug] not in cache]
     if todo:
-        from .parallel import MIN_ITEMS, map_cores
+        from .parallel import MIN_ITEMS, imap_chunks
         from .keywords import prepare_for_many
         if len(todo) >= MIN_ITEMS:
             prepare_for_many()
-        for a, (kws, entry) in zip(todo, map_cores(_keywords_job, todo)):
-            cache[keys[a.slug]] = kws
-            if entry is not None:                              # for the search stage
-                from .render import memo
-                memo.get("search", entry[0], lambda e=entry[1]: e)
+        done = 0
+        with progress_bar(settings is None or settings.quiet, len(todo), "keywords", "article") as bar:
+            for chunk in imap_chunks(_keywords_job, todo):
+                for kws, entry in chunk:
+                    cache[keys[todo[done].slug]] = kws
+                    done += 1
+                    if entry is not None:                      # for the search stage
+                        from .render import memo
+                        memo.get("search", entry[0], lambda e=entry[1]: e)
+                bar.update(len(chunk))
     for a in articles:
         fresh[keys[a.slug]] = out[a.slug] = cache[keys[a.slug]]
     if state is not None:
@@ -400,7 +408,6 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         _load_memo(state, memo)
         files: dict[str, bytes] = {}
         keys: dict[str, str] = {}
-        bar = _progress(disable=settings.quiet or not sys.stderr.isatty() or len(site.articles) < 100)
         sizes: dict[str, int] = {}
         out_base = str(settings.output_dir) + os.sep
         todo: list[tuple[str, Callable[[], bytes]]] = []
@@ -422,7 +429,7 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
             staging.mkdir(parents=True)
         work = _produce if staging is None else functools.partial(_write_into, staging)
         try:
-            with bar:
+            with progress_bar(settings.quiet, len(todo), "rendering", "page") as bar:
                 done = 0
                 for chunk in imap_chunks(work, todo):      # on every core when there are many
                     for res in chunk:
@@ -468,25 +475,6 @@ def _load_memo(state: BuildState, memo) -> None:
     memo.load({name: state.get_many(f"memo-{name}") for name in memo.TABLES if name not in memo.LAZY})
     for name in memo.LAZY:
         memo.load_lazy(name, state.keys(f"memo-{name}"), functools.partial(state.get_any_process, f"memo-{name}"))
-
-
-class _NoBar:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def update(self, n: int) -> None:
-        pass
-
-
-def _progress(disable: bool):
-    """The rendering progress bar; without one, tqdm is not even imported (20 ms)."""
-    if disable:
-        return _NoBar()
-    from tqdm import tqdm
-    return tqdm(unit="page", desc="rendering", leave=False, file=sys.stderr)
 
 
 def _produce(item: tuple[str, Callable[[], bytes]]) -> bytes:

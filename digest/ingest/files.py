@@ -97,7 +97,9 @@ def expand(paths, reporter: Reporter) -> list[Path]:
 
 
 def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None = None,
-                 only_changed: bool = False) -> list[IngestResult]:
+                 only_changed: bool = False, progress=None) -> list[IngestResult]:
+    """Ingest every .txt under ``paths`` into ``content_dir``; ``progress()`` (optional) is
+    called once per source file."""
     from . import describe, normalise     # the pure core
 
     root = Path(root) if root is not None else Path.cwd()
@@ -109,6 +111,8 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
     taken_now: set[str] = set()
     results: list[IngestResult] = []
     for src in expand(paths, reporter):
+        if progress is not None:
+            progress()
         shown = _display(src, root)
         try:
             size = src.stat().st_size
