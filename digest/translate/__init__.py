@@ -16,12 +16,11 @@ Modules: ``model_store`` (fetch, verify, unpack), ``sentences`` (splitting),
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 
 from ..article import Article, Block, Translation
 from ..content import EN_SUFFIX
-from ..errors import BuildError, InputError, Reporter
+from ..errors import BuildError, InputError, Reporter, progress_bar
 from .glossary import (Glossary, check_terms, has_debris, inline, load_glossary, protect, restore,
                        strip_debris, token_counts)
 from .memory import TranslationMemory, tm_key
@@ -208,15 +207,11 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
 def _run_model(planner: _Planner, todo: list[str], package, settings, tm: TranslationMemory,
                reporter: Reporter) -> int:
     """Translate the missing sentences; commit to the memory batch by batch. Returns glossary misses."""
-    from tqdm import tqdm
-
     from .engine import Engine
 
     engine = Engine(package, beam=max(1, settings.beam))
     jobs = [planner.jobs[k] for k in todo]
     retry: list[int] = []
-    bar = tqdm(total=len(jobs), unit="sent", desc="translating", disable=not sys.stderr.isatty(),
-               file=sys.stderr, leave=False)
 
     def on_batch(indices: list[int], outputs: list[str]) -> None:
         rows = []
@@ -231,7 +226,7 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
                 retry.append(i)
         tm.put_many(rows)
 
-    try:
+    with progress_bar(settings.quiet, len(jobs), "translating", "sent") as bar:
         engine.translate([j.protected for j in jobs], on_batch=on_batch, progress=bar.update)
         misses = 0
         if retry:
@@ -251,5 +246,3 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
                 rows.append((todo[i], package.model_id, j.source, j.result))
             tm.put_many(rows)
         return misses
-    finally:
-        bar.close()
