@@ -47,7 +47,7 @@ TIMEOUT = [1800.0]      # seconds before a build is killed (counts as failed)
 
 
 # Removing the previous output: moved into a trash folder, deleted when the run ends. On this
-# machine's ext4 (no journal) creating files within a minute of deleting thousands is about ten
+# machine's ext4 (it behaves as one without a journal) creating files within a minute of deleting thousands is about ten
 # times slower (the allocator skips recently deleted inodes one by one: 5,600 files take 0.24 s
 # fresh, 2.7 s after an rm -rf of 5,600), which would charge every generator for the files it
 # deleted rather than for its work. The cost of a build right after rm -rf is measured separately
