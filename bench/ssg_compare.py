@@ -47,10 +47,10 @@ TIMEOUT = [1800.0]      # seconds before a build is killed (counts as failed)
 
 
 # Removing the previous output: moved into a trash folder, deleted when the run ends. On this
-# machine's ext4 (it behaves as one without a journal) creating files within a minute of deleting thousands is about ten
-# times slower (the allocator skips recently deleted inodes one by one: 5,600 files take 0.24 s
-# fresh, 2.7 s after an rm -rf of 5,600), which would charge every generator for the files it
-# deleted rather than for its work. The cost of a build right after rm -rf is measured separately
+# machine's ext4 (it behaves as one without a journal) creating files within a minute of
+# deleting thousands is about ten times slower (the allocator skips recently deleted inodes one
+# by one: 5,600 files take 0.24 s fresh, 2.7 s after an rm -rf of 5,600), which would charge
+# every generator for the files it deleted rather than for its work. The cost of a build right after rm -rf is measured separately
 # ("clean after rm -rf"), once per generator, after a sync and a pause that let earlier deletions age.
 TRASH: list[Path] = []
 RM_PAUSE = 62.0            # seconds: ext4 skips inodes deleted less than 60 s ago (clean buffers)
