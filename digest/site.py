@@ -221,6 +221,7 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     if todo:
         from .parallel import MIN_ITEMS, imap_chunks
         from .keywords import prepare_for_many
+        from .render import memo
         if len(todo) >= MIN_ITEMS:
             prepare_for_many()
         done = 0
@@ -230,7 +231,6 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
                     cache[keys[todo[done].slug]] = kws
                     done += 1
                     if entry is not None:                      # for the search stage
-                        from .render import memo
                         memo.get("search", entry[0], lambda e=entry[1]: e)
                 bar.update(len(chunk))
     for a in articles:

@@ -519,31 +519,28 @@ class _Entries:
         return e
 
 
-def zh_search_doc(a: Article) -> dict:
-    """An article's Chinese search document (it depends on the article alone)."""
-    return {"u": urls.article("zh", a.slug), "l": "zh", "t": plain_text(a.title), "d": a.date or "",
-            "x": "\n".join(plain_text(x) for x in [a.subtitle or ""] + [b.text for b in a.blocks] if x)}
+def _search_doc(lang: str, a: Article, text: Article | Translation) -> dict:
+    """A search document: u (URL from the site root), l (zh|en), t (title), d (date), x (plain
+    text); ``text`` is the article itself or its translation."""
+    return {"u": urls.article(lang, a.slug), "l": lang, "t": plain_text(text.title), "d": a.date or "",
+            "x": "\n".join(plain_text(x) for x in [text.subtitle or ""] + [b.text for b in text.blocks] if x)}
 
 
 def zh_search_entry(a: Article) -> tuple[str, str]:
     """(memo key, entry) of an article's Chinese search document: made by the keyword stage,
     which has just segmented the same text, so the search stage finds it in the memo."""
     from .search_index import doc_entry, entry_key
-    d = zh_search_doc(a)
+    d = _search_doc("zh", a, a)
     return entry_key(d), doc_entry(d)
 
 
 def _search_docs_of(site, a: Article) -> list[dict]:
-    """An article's search documents: u (URL from the site root), l (zh|en), t (title), d (date),
-    x (plain text); no English one while the translation is missing or not aligned."""
+    """An article's search documents; no English one while the translation is missing or not
+    aligned."""
     t = site.translations.get(a.slug)
     if t is not None and t.n_blocks != a.n_blocks:
         t = None
-    docs = [zh_search_doc(a)]
-    if t is not None:
-        docs.append({"u": urls.article("en", a.slug), "l": "en", "t": plain_text(t.title), "d": a.date or "",
-                     "x": "\n".join(plain_text(x) for x in [t.subtitle or ""] + [b.text for b in t.blocks] if x)})
-    return docs
+    return [_search_doc("zh", a, a)] + ([_search_doc("en", a, t)] if t is not None else [])
 
 
 def feed_entries(site, lang: str, limit: int = 0) -> list[dict]:
