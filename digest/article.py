@@ -90,6 +90,25 @@ class Article(_LazyBlocks):
         return [(i, b) for i, b in enumerate(self.blocks) if b.kind == "heading"]
 
 
+@dataclass(frozen=True)
+class SentenceFlag:
+    """One machine-translated sentence that needs a human, and why.
+
+    Made by the translate stage's checks (numbers, money, dates, invented names, list
+    markers, loops, length, leftovers, model score); read by the review list and the
+    English page. ``unit`` is "title", "subtitle", "dateline" or "block"; ``block`` is the
+    block index for "block" (else -1); ``sentence`` counts sentences within the unit.
+    """
+
+    unit: str
+    block: int
+    sentence: int
+    zh: str
+    en: str
+    reasons: tuple[str, ...]
+    severity: int = 1                     # higher is worse; the review list is sorted by it
+
+
 @dataclass
 class Translation(_LazyBlocks):
     """The English version of one article, block-aligned with the Chinese."""
@@ -105,6 +124,7 @@ class Translation(_LazyBlocks):
     model_id: str | None = None
     stale: bool = False                   # a human override made from older Chinese
     title_origin: str = "machine"
+    flags: list[SentenceFlag] = field(default_factory=list)   # sentences that need a human
 
     @property
     def origin(self) -> str:
