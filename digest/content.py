@@ -6,13 +6,19 @@ machine. The body is ``## `` headings and paragraphs, one blank line apart.
 """
 from __future__ import annotations
 
+import datetime
 import os
 import re
+import stat
 import tempfile
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
 import yaml
+import yaml.composer
+import yaml.constructor
 
 from .article import Article, Block
 from .errors import InputError
@@ -24,13 +30,27 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 
 # front-matter keys of a Chinese content file, in the order they are written
 ZH_KEYS = ("slug", "title", "subtitle", "dateline", "byline", "editor", "date",
-           "source", "source_sha256", "original_script", "repairs")
+           "source", "source_sha256", "ingested", "original_script", "repairs")
+
+
+def has_words(text: str) -> bool:
+    """Whether a title holds a letter or a digit of any script: one made only of punctuation
+    and symbols (``！！！``, ``【】``) names nothing."""
+    return any(unicodedata.category(c)[0] in "LN" for c in text)
+
+
+# a line that would read as a heading: ``## `` or ``##`` alone, after any backslashes (one
+# more backslash is written before a paragraph line that starts so, and taken off on reading)
+_HEADING_LOOK = re.compile(r"\\*##(?: |$)")
 
 
 def blocks_to_markdown(blocks: list[Block]) -> str:
     out = []
     for b in blocks:
-        out.append(f"## {b.text}" if b.kind == "heading" else b.text)
+        if b.kind == "heading":
+            out.append(f"## {b.text}")
+        else:
+            out.append("\\" + b.text if _HEADING_LOOK.match(b.text) else b.text)
     return "\n\n".join(out) + ("\n" if out else "")
 
 
@@ -38,7 +58,8 @@ def markdown_to_blocks(body: str) -> list[Block]:
     """Split a body into blocks: ``## `` lines are headings, other runs of lines paragraphs.
 
     Lines of one paragraph separated by single newlines are joined (without a
-    space: this is Chinese text; an English body joins them with a space).
+    space: this is Chinese text; an English body joins them with a space). A line
+    ``\\## …`` is a paragraph line ``## …`` (the backslash is taken off).
     """
     blocks: list[Block] = []
     para: list[str] = []
@@ -55,6 +76,8 @@ def markdown_to_blocks(body: str) -> list[Block]:
         elif line.startswith("## ") or line == "##":
             flush()
             blocks.append(Block("heading", line[2:].strip()))
+        elif line.startswith("\\") and _HEADING_LOOK.match(line, 1):
+            para.append(line[1:])
         else:
             para.append(line)
     flush()
@@ -82,7 +105,79 @@ def dump_article(article: Article) -> str:
     return frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=10_000) + "\n"
 
 
-def _load_post(path: Path) -> frontmatter.Post:
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML for front matter: plain data only. Anchors and aliases are refused (content files
+    never need them, and an alias "bomb" expands to gigabytes); nothing is read as a
+    timestamp (``date`` is validated as text, so ``2025-02-30`` is an error with its line,
+    not a traceback); a value that a constructor cannot make is an error at its node."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (&name, *name) are not allowed in front matter",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as e:      # e.g. ``!!int 0xZZ``
+            raise yaml.constructor.ConstructorError(None, None, f"cannot read {node.value!r}: {e}",
+                                                    node.start_mark) from None
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_FrontMatterLoader.add_constructor(_TIMESTAMP, yaml.SafeLoader.construct_yaml_str)
+
+_FM_START = re.compile(r"---[ \t]*\r?\n")
+_FM_END = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+
+
+def parse_yaml(text: str) -> tuple[object, dict[str, int]]:
+    """A front-matter block's data and, for a mapping, the 0-based line of each of its keys
+    within ``text``. Raises yaml.YAMLError (with a mark) or RecursionError."""
+    loader = _FrontMatterLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for k, _v in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                lines.setdefault(k.value, k.start_mark.line)
+    return data, lines
+
+
+@dataclass
+class _Post:
+    meta: dict
+    lines: dict[str, int]        # 1-based line in the file of each front-matter key
+    content: str
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+def split_front_matter(text: str) -> tuple[str | None, int, str]:
+    """(front matter or None, the file line its first line is on, body)."""
+    stripped = text.lstrip()
+    offset = text[: len(text) - len(stripped)].count("\n")
+    m = _FM_START.match(stripped)
+    if not m:
+        return None, 1, text.strip()
+    end = _FM_END.search(stripped, m.end())
+    if not end:
+        return None, 1, text.strip()
+    return stripped[m.end(): end.start()], offset + 2, stripped[end.end():].strip()
+
+
+def _load_post(path: Path) -> _Post:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
@@ -90,56 +185,111 @@ def _load_post(path: Path) -> frontmatter.Post:
         raise InputError(f"not valid UTF-8 ({e.reason})", path, line) from None
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror}", path) from None
+    fm, first, body = split_front_matter(text)
+    if fm is None:
+        return _Post({}, {}, body)
     try:
-        return frontmatter.loads(text)
+        meta, lines = parse_yaml(fm)
     except yaml.YAMLError as e:
         # the mark where the broken construct starts is the line to look at
         mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
+        line = mark.line + first if mark is not None else 1
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise InputError(f"bad front matter: {problem}", path, line) from None
+    except RecursionError:
+        raise InputError("bad front matter: nested too deeply", path, first) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise InputError(f"bad front matter: 'key: value' lines expected, not a {type(meta).__name__}",
+                         path, first)
+    return _Post(meta, {k: v + first for k, v in lines.items()}, body)
 
 
-def _str_field(meta: dict, key: str, path: Path, required: bool = False) -> str | None:
-    value = meta.get(key)
+def _str_field(post: _Post, key: str, path: Path, required: bool = False) -> str | None:
+    value = post.meta.get(key)
     if value is None or value == "":
         if required:
             raise InputError(f"front matter: '{key}' is missing", path, 1)
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) or hasattr(value, "isoformat"):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        raise InputError(f"front matter: '{key}' must be text, not {type(value).__name__}", path, 1)
+        raise InputError(f"front matter: '{key}' must be text, not {type(value).__name__}", path, post.line(key))
+    return value
+
+
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def valid_date(text: str) -> str | None:
+    """Why ``text`` is not an ISO date (``2025-07-20``), or None when it is one."""
+    if not DATE_RE.fullmatch(text):
+        return "write it as YYYY-MM-DD, e.g. 2025-07-20"
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def valid_datetime(text: str) -> str | None:
+    """Why ``text`` is not a UTC time (``2025-07-20T08:30:00Z``), or None when it is one."""
+    if not DATETIME_RE.fullmatch(text):
+        return "write it as YYYY-MM-DDThh:mm:ssZ (UTC), e.g. 2025-07-20T08:30:00Z"
+    try:
+        datetime.datetime.fromisoformat(text)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+def _date_field(post: _Post, key: str, path: Path, check) -> str | None:
+    value = post.meta.get(key)
+    if value is None or value == "":
+        return None
+    problem = check(value) if isinstance(value, str) else "it is not text"
+    if problem:
+        raise InputError(f"front matter: '{key}' is not a valid date: {str(value)[:40]!r} ({problem})",
+                         path, post.line(key))
     return value
 
 
 def load_article(path: Path) -> Article:
     post = _load_post(path)
-    meta = post.metadata
+    meta = post.meta
     unknown = sorted(set(meta) - set(ZH_KEYS))
     if unknown:
         raise InputError(f"front matter: unknown key(s) {', '.join(map(repr, unknown))}; "
-                         f"known keys are {', '.join(ZH_KEYS)}", path, 1)
-    slug = _str_field(meta, "slug", path) or path.name[: -len(ZH_SUFFIX)]
+                         f"known keys are {', '.join(ZH_KEYS)}", path, post.line(unknown[0]))
+    slug = _str_field(post, "slug", path) or path.name[: -len(ZH_SUFFIX)]
     if not SLUG_RE.fullmatch(slug):
         raise InputError(f"front matter: slug {slug[:80]!r} is not usable in a URL; use lower-case "
-                         "ASCII letters, digits and hyphens (at most 100), e.g. 'jingkou-news'", path, 1)
+                         "ASCII letters, digits and hyphens (at most 100), e.g. 'jingkou-news'", path,
+                         post.line("slug"))
     repairs = meta.get("repairs") or {}
     if not isinstance(repairs, dict) or not all(isinstance(v, int) for v in repairs.values()):
-        raise InputError("front matter: 'repairs' must map names to counts", path, 1)
-    script = _str_field(meta, "original_script", path) or "simplified"
+        raise InputError("front matter: 'repairs' must map names to counts", path, post.line("repairs"))
+    script = _str_field(post, "original_script", path) or "simplified"
     if script not in ("simplified", "traditional"):
-        raise InputError("front matter: 'original_script' must be simplified or traditional", path, 1)
+        raise InputError("front matter: 'original_script' must be simplified or traditional", path,
+                         post.line("original_script"))
+    title = _str_field(post, "title", path, required=True)
+    if not has_words(title):
+        raise InputError(f"front matter: the title {title[:40]!r} has no words, only punctuation or symbols",
+                         path, post.line("title"))
     return Article(
         slug=slug,
-        title=_str_field(meta, "title", path, required=True),
-        subtitle=_str_field(meta, "subtitle", path),
-        dateline=_str_field(meta, "dateline", path),
-        byline=_str_field(meta, "byline", path),
-        editor=_str_field(meta, "editor", path),
-        date=_str_field(meta, "date", path),
-        source=_str_field(meta, "source", path),
-        source_sha256=_str_field(meta, "source_sha256", path),
+        title=title,
+        subtitle=_str_field(post, "subtitle", path),
+        dateline=_str_field(post, "dateline", path),
+        byline=_str_field(post, "byline", path),
+        editor=_str_field(post, "editor", path),
+        date=_date_field(post, "date", path, valid_date),
+        ingested=_date_field(post, "ingested", path, valid_datetime),
+        source=_str_field(post, "source", path),
+        source_sha256=_str_field(post, "source_sha256", path),
         original_script=script,
         repairs=dict(repairs),
         blocks=markdown_to_blocks(post.content),
@@ -150,7 +300,7 @@ def load_article(path: Path) -> Article:
 def load_post(path: Path) -> tuple[dict, list[Block]]:
     """Front matter and blocks of any content file (used for English overrides)."""
     post = _load_post(path)
-    return dict(post.metadata), markdown_to_blocks(post.content)
+    return dict(post.meta), markdown_to_blocks(post.content)
 
 
 def atomic_write_text(path: Path, text: str) -> bool:
@@ -165,6 +315,13 @@ def atomic_write_text(path: Path, text: str) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file 0600; give it the mode an editor would: the old file's, or
+        # the umask's for a new one
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except OSError:
+            mode = 0o666 & ~current_umask()
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
@@ -175,6 +332,21 @@ def atomic_write_text(path: Path, text: str) -> bool:
             pass
         raise
     return True
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` can only set it, and a
+    set-and-restore would race with threads: ``watch`` builds in one)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
 
 
 def content_files(content_dir: Path) -> list[str]:

@@ -7,10 +7,23 @@ sets the exit status.
 """
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+def escaped(text: str) -> str:
+    """Text that can be printed and written as UTF-8: the bytes of a file name that are not
+    UTF-8 (which Python keeps as lone surrogates) as ``\\xff`` escapes."""
+    if not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(lambda m: (f"\\x{ord(m.group()) - 0xdc00:02x}" if ord(m.group()) >= 0xdc80
+                                     else f"\\u{ord(m.group()):04x}"), text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def display_path(path: str) -> str:
@@ -80,7 +93,7 @@ class Reporter:
         self._emit(Diagnostic(exc.path or "digest", exc.line, "error", exc.message))
 
     def _emit(self, d: Diagnostic) -> None:
-        d = Diagnostic(display_path(d.path), d.line, d.level, d.message)
+        d = Diagnostic(escaped(display_path(d.path)), d.line, d.level, escaped(d.message))
         self.diagnostics.append(d)
         with _bars_cleared():
             print(str(d), file=self._out(), flush=True)

@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..article import Article
+from ..content import has_words
 from ..errors import InputError
 from .annotations import strip_annotations
 from .chars import han_count
@@ -156,6 +157,9 @@ def normalise(raw: bytes, name: str) -> NormalResult:
         raise InputError("no text: the file holds only whitespace", name, None)
     if len(numbered) == 1:
         raise InputError("no body text after the title", name, numbered[0][0])
+    if not has_words(numbered[0][1]):
+        raise InputError(f"the title {numbered[0][1][:40]!r} has no words, only punctuation or symbols",
+                         name, numbered[0][0])
     s = _recognise_stable(numbered, repairs)
     if not s.blocks:
         raise InputError("no body text after the title", name, numbered[0][0])

@@ -7,6 +7,7 @@ the same file. A new slug that another source already uses gets ``-2``,
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from ..content import ZH_SUFFIX, atomic_write_text, dump_article
-from ..errors import InputError, Reporter
+from ..content import ZH_SUFFIX, atomic_write_text, dump_article, parse_yaml, valid_datetime
+from ..errors import InputError, Reporter, escaped
 from .slug import numbered
 
 
@@ -39,6 +40,11 @@ class _Existing:
     slug: str
     source: str | None
     sha: str | None
+    ingested: str | None = None
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _front_matter(path: Path) -> dict:
@@ -52,8 +58,8 @@ def _front_matter(path: Path) -> dict:
                 if line.strip() == "---":
                     break
                 lines.append(line)
-        meta = yaml.safe_load("".join(lines))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        meta, _lines = parse_yaml("".join(lines))     # (no aliases: a "bomb" is refused, not expanded)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return {}
     return meta if isinstance(meta, dict) else {}
 
@@ -67,9 +73,10 @@ def _scan(content_dir: Path) -> list[_Existing]:
             continue
         meta = _front_matter(p)
         slug = p.name[: -len(ZH_SUFFIX)]
-        src = meta.get("source")
-        sha = meta.get("source_sha256")
-        found.append(_Existing(p, slug, str(src) if src else None, str(sha) if sha else None))
+        ingested = _text(meta.get("ingested"))
+        if ingested is not None and valid_datetime(ingested) is not None:
+            ingested = None
+        found.append(_Existing(p, slug, _text(meta.get("source")), _text(meta.get("source_sha256")), ingested))
     return found
 
 
@@ -81,12 +88,15 @@ def _display(path: Path, root: Path) -> str:
 
 
 def expand(paths, reporter: Reporter) -> list[Path]:
-    """Files as given, and the ``.txt`` files of folders (sorted, not recursive)."""
+    """Files as given, and the ``.txt`` files of folders (sorted, not recursive). In a folder,
+    a symbolic link to a file outside that folder is refused (``ln -s /etc/passwd seeds/p.txt``
+    would publish it); a link within the folder is followed. A file named on the command
+    line is taken as named."""
     out: list[Path] = []
     for p in map(Path, paths):
         try:
             if p.is_dir():
-                out.extend(sorted(q for q in p.iterdir() if q.suffix == ".txt" and not q.is_dir()))
+                out.extend(_folder_files(p, reporter))
             elif p.exists() or p.is_symlink():
                 out.append(p)
             else:
@@ -96,10 +106,32 @@ def expand(paths, reporter: Reporter) -> list[Path]:
     return out
 
 
+def _folder_files(folder: Path, reporter: Reporter) -> list[Path]:
+    inside = os.path.join(os.path.realpath(folder), "")
+    out = []
+    for q in sorted(folder.iterdir()):
+        if q.suffix != ".txt":
+            continue
+        if q.is_symlink():
+            target = os.path.realpath(q)
+            if not target.startswith(inside):
+                reporter.report(InputError(f"symbolic link to {escaped(target)}, outside {escaped(str(folder))}: "
+                                           "not ingested (copy the file in instead)", q))
+                continue
+        if not q.is_dir():
+            out.append(q)
+    return out
+
+
+def utc_now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None = None,
-                 only_changed: bool = False, progress=None) -> list[IngestResult]:
+                 only_changed: bool = False, progress=None, clock=utc_now) -> list[IngestResult]:
     """Ingest every .txt under ``paths`` into ``content_dir``; ``progress()`` (optional) is
-    called once per source file."""
+    called once per source file. ``clock()`` gives the time recorded as ``ingested`` for a
+    source seen for the first time (a source ingested before keeps its time)."""
     from . import describe, normalise     # the pure core
 
     root = Path(root) if root is not None else Path.cwd()
@@ -114,6 +146,13 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
         if progress is not None:
             progress()
         shown = _display(src, root)
+        if shown != escaped(shown):
+            # (the name holds bytes that are not UTF-8: it cannot be written into front matter,
+            # a page or a URL; the file is left alone)
+            err = InputError("file name is not valid UTF-8: rename the file (e.g. to ASCII)", escaped(shown))
+            reporter.report(err)
+            results.append(IngestResult(src, status="error", message=err.message))
+            continue
         try:
             size = src.stat().st_size
             if size > MAX_BYTES:
@@ -159,6 +198,7 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
         article.slug = slug
         article.source = shown
         article.source_sha256 = sha
+        article.ingested = prior.ingested if prior is not None and prior.ingested else clock()
         target = content_dir / f"{slug}{ZH_SUFFIX}"
         for line, msg in result.warnings:
             reporter.warning(shown, line, msg)
@@ -169,7 +209,7 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
             reporter.report(err)
             results.append(IngestResult(src, status="error", message=err.message))
             continue
-        by_source[shown] = _Existing(target, slug, shown, sha)
+        by_source[shown] = _Existing(target, slug, shown, sha, article.ingested)
         used[slug] = by_source[shown]
         shas[sha] = by_source[shown]
         reporter.info(f"ingest: {shown} -> {_display(target, root)} ({describe(result)})")

@@ -19,6 +19,7 @@ a date inside the dateline sets ``date``.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -56,10 +57,10 @@ def iso_date(text: str) -> str | None:
     m = DATE_RE.search(text)
     if not m:
         return None
-    y, mo, d = (int(g) for g in m.groups())
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
+    try:                                   # a real day of the calendar: not 2025-02-30
+        return datetime.date(*(int(g) for g in m.groups())).isoformat()
+    except ValueError:
         return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def _tail_line(text: str) -> bool:

@@ -57,14 +57,23 @@ def assert_good_built(root: Path) -> None:
 CASES = {
     "bad YAML": ("---\ntitle: [unclosed\n---\n正文。\n", "content/bad.zh.md:2: error: bad front matter"),
     "wrong type": ("---\ntitle:\n  - 一\n  - 二\n---\n正文。\n",
-                   "content/bad.zh.md:1: error: front matter: 'title' must be text, not list"),
+                   "content/bad.zh.md:2: error: front matter: 'title' must be text, not list"),
     "unknown key": ("---\ntitle: 标题\nauthor: 某人\n---\n正文。\n",
-                    "content/bad.zh.md:1: error: front matter: unknown key(s) 'author'"),
+                    "content/bad.zh.md:3: error: front matter: unknown key(s) 'author'"),
     "no title": ("---\nsubtitle: 副标题\n---\n正文。\n", "content/bad.zh.md:1: error: front matter: 'title' is missing"),
     "slug with ../": ("---\ntitle: 标题\nslug: ../../etc/passwd\n---\n正文。\n",
-                      "content/bad.zh.md:1: error: front matter: slug '../../etc/passwd' is not usable in a URL"),
-    "slug with NUL": ("---\ntitle: 标题\nslug: \"a\\0b\"\n---\n正文。\n", "content/bad.zh.md:1: error: front matter: slug"),
+                      "content/bad.zh.md:3: error: front matter: slug '../../etc/passwd' is not usable in a URL"),
+    "slug with NUL": ("---\ntitle: 标题\nslug: \"a\\0b\"\n---\n正文。\n", "content/bad.zh.md:3: error: front matter: slug"),
     "not UTF-8": (b"---\ntitle: \xb1\xea\xcc\xe2\n---\n\n", "content/bad.zh.md:2: error: not valid UTF-8"),
+    # issue 17: YAML's timestamp constructor raised a ValueError with no file name
+    "impossible date": ("---\ntitle: 标题\ndate: 2025-02-30\n---\n正文。\n",
+                        "content/bad.zh.md:3: error: front matter: 'date' is not a valid date: '2025-02-30'"),
+    "not a date": ("---\ntitle: 标题\ndate: \"not a date\"\n---\n正文。\n",
+                   "content/bad.zh.md:3: error: front matter: 'date' is not a valid date: 'not a date'"),
+    "alias bomb": ("---\ntitle: 标题\na: &a [\"lol\", \"lol\"]\nb: &b [*a, *a, *a]\nsource: *b\n---\n正文。\n",
+                   "content/bad.zh.md:3: error: bad front matter: anchors and aliases (&name, *name) are not allowed"),
+    "punctuation title": ("---\ntitle: '！！！'\n---\n正文。\n",
+                          "content/bad.zh.md:2: error: front matter: the title '！！！' has no words"),
 }
 
 

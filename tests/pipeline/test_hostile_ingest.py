@@ -46,7 +46,12 @@ INPUTS: dict[str, bytes] = {
     "slashes.txt": "标题\0与/斜杠\\反斜杠\n\n正文。\n".encode(),
     "same-title-a.txt": "同一个标题\n\n第一篇的正文。\n".encode(),
     "same-title-b.txt": "同一个标题\n\n第二篇的正文。\n".encode(),
+    # issue 17
+    "punct-title.txt": "！！！……\n\n正文。\n".encode(),
+    "hash-para.txt": "井号段落\n\n第一段。\n\n## 这一段以井号开头，但它是一个完整的句子。\n\n最后一段。\n".encode(),
+    "bad-date.txt": "日期不对\n\n正文。\n\n2025年2月30日\n".encode(),
 }
+SECRET = "这是文件夹外的秘密，不该发布。"
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +62,11 @@ def built(tmp_path_factory):
     for name, data in INPUTS.items():
         (seeds / name).write_bytes(data)
     os.symlink("loop.txt", seeds / "loop.txt")                     # a symlink loop
+    (root / "outside.txt").write_text(f"秘密\n\n{SECRET}\n", encoding="utf-8")
+    os.symlink(root / "outside.txt", seeds / "p.txt")              # a link out of seeds/
+    os.symlink("dup1.txt", seeds / "inside.txt")                   # a link within: followed
+    with open(os.fsencode(seeds) + b"/bad\xff.txt", "wb") as f:    # a name that is not UTF-8
+        f.write("坏名字\n\n正文。\n".encode())
     (seeds / "huge.txt").write_bytes(("大" * 100 + "\n").encode() * 70_000)   # 21 MB
     shutil.copytree(REPO / "themes", root / "themes")
     (root / "content").mkdir()
@@ -82,6 +92,10 @@ def test_exit_status_1_and_no_traceback(built):
     "seeds/loop.txt: error: cannot read: Too many levels of symbolic links",
     "seeds/huge.txt: error: file is 21.1 MB; an article is at most 20 MB",
     "seeds/dup2.txt: warning: same text as seeds/dup1.txt",
+    "seeds/inside.txt: warning: same text as seeds/dup1.txt",
+    "seeds/punct-title.txt:1: error: the title '！！！……' has no words, only punctuation or symbols",
+    "seeds/bad\\xff.txt: error: file name is not valid UTF-8",
+    "seeds/p.txt: error: symbolic link to ",
 ])
 def test_refused_inputs_are_named(built, line):
     _, r = built
@@ -147,3 +161,36 @@ def test_rest_of_the_site_is_built_and_checks(built):
     assert len([p for p in (root / "output" / "en").glob("*.html") if p.name not in ("index.html", "search.html")]) >= 8
     r = subprocess.run([sys.executable, str(REPO / "build.py"), "check"], cwd=root, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_nothing_from_outside_seeds_is_published(built):
+    root, _ = built
+    for p in list((root / "content").iterdir()) + list((root / "output").rglob("*")):
+        if p.is_file():
+            assert SECRET not in p.read_bytes().decode("utf-8", "replace"), p
+
+
+def test_a_paragraph_starting_with_hashes_stays_a_paragraph(built):
+    root, _ = built
+    slug = _content(root, "hash-para.txt")
+    from digest.content import load_article
+    a = load_article(root / "content" / f"{slug}.zh.md")
+    assert [b.kind for b in a.blocks] == ["paragraph"] * 3
+    zh = BeautifulSoup((root / "output" / "zh" / f"{slug}.html").read_bytes(), "html5lib")
+    assert not zh.select(".body h2")
+    assert any(p.get_text().startswith("## 这一段") for p in zh.find_all("p"))
+
+
+def test_an_impossible_date_line_stays_text(built):
+    root, _ = built
+    slug = _content(root, "bad-date.txt")
+    text = (root / "content" / f"{slug}.zh.md").read_text(encoding="utf-8")
+    assert "date:" not in text and "2025年2月30日" in text
+
+
+def test_content_files_honour_the_umask(built):
+    root, _ = built
+    umask = os.umask(0)
+    os.umask(umask)
+    for p in (root / "content").glob("*.zh.md"):
+        assert p.stat().st_mode & 0o777 == 0o666 & ~umask, p
