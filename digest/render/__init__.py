@@ -53,15 +53,15 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
             entries = feed_entries(site, lang, getattr(settings, "feed_size", 0))
             files[urls.atom(lang)] = feeds.atom_feed(lang, title, entries, settings.base_url)
         groups = [{"zh-Hans": urls.home()}]
-        dates = [site.articles[0].date if site.articles else None]
+        dates = [max(filter(None, map(feeds.lastmod, site.articles)), default=None)]
         for lang in urls.LANGS:
             groups.append({urls.HTML_LANG[lang]: urls.lang_index(lang)})
             dates.append(None)
         for a in site.articles:
             groups.append({"zh-Hans": urls.article("zh", a.slug), "en": urls.article("en", a.slug)})
-            dates.append(a.date)
+            dates.append(feeds.lastmod(a))
             groups.append({"zh-Hans": urls.parallel(a.slug)})
-            dates.append(a.date)
+            dates.append(feeds.lastmod(a))
         files[urls.SITEMAP] = feeds.sitemap(groups, settings.base_url, dates)
     else:
         reporter.info("render: no --base-url given, so no Atom feeds, sitemap or canonical links "

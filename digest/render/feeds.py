@@ -1,9 +1,13 @@
 """Atom feeds per language and the sitemap, with absolute URLs from settings.base_url.
 
-Deterministic: ``updated`` comes from the articles' dates, never from the clock.
+Deterministic: an entry's ``updated`` is the article's date (midnight UTC); for an article
+without one, the first ingest of its source (``ingested`` in its front matter), and for a
+file written by hand with neither, its modification time. Never the clock, never the epoch.
 """
 from __future__ import annotations
 
+import datetime
+import os
 from xml.etree import ElementTree as ET
 
 from . import urls
@@ -11,11 +15,27 @@ from . import urls
 ATOM = "http://www.w3.org/2005/Atom"
 SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
-EPOCH = "1970-01-01"
 
 
-def _ts(date: str | None) -> str:
-    return f"{date or EPOCH}T00:00:00Z"
+def updated(article) -> str | None:
+    """An article's time for feeds and the sitemap, as ``yyyy-mm-ddThh:mm:ssZ`` (see above);
+    None only for an article with no date, no ingest time and no file (made in memory)."""
+    if article.date:
+        return f"{article.date}T00:00:00Z"
+    if article.ingested:
+        return article.ingested
+    if article.path is not None:
+        try:
+            mtime = os.stat(article.path).st_mtime
+        except OSError:
+            return None
+        return datetime.datetime.fromtimestamp(int(mtime), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
+
+
+def lastmod(article) -> str | None:
+    """The sitemap's ``lastmod`` (a W3C date or date and time)."""
+    return article.date or updated(article)
 
 
 def _xml(root: ET.Element) -> bytes:
@@ -24,12 +44,18 @@ def _xml(root: ET.Element) -> bytes:
 
 
 def atom_feed(lang: str, title: str, entries: list[dict], base_url: str) -> bytes:
-    """entries: dicts with slug, title, summary, date, path (output path), alt_path."""
+    """entries: dicts with slug, title, summary, updated, path (output path).
+
+    Each entry links to its page in the feed's language only: a reader takes an entry's
+    ``rel="alternate"`` link as the article, and with two (zh and en) feedparser takes the
+    other language's."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": urls.HTML_LANG[lang]})
     ET.SubElement(feed, f"{{{ATOM}}}id").text = urls.absolute(base_url, urls.atom(lang))
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _ts(max((e["date"] or EPOCH for e in entries), default=EPOCH))
+    times = [e["updated"] for e in entries if e["updated"]]
+    if times:
+        ET.SubElement(feed, f"{{{ATOM}}}updated").text = max(times)
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": urls.absolute(base_url, urls.atom(lang))})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
                                             "href": urls.absolute(base_url, urls.lang_index(lang))})
@@ -39,13 +65,10 @@ def atom_feed(lang: str, title: str, entries: list[dict], base_url: str) -> byte
         href = urls.absolute(base_url, e["path"])
         ET.SubElement(en, f"{{{ATOM}}}id").text = href
         ET.SubElement(en, f"{{{ATOM}}}title").text = e["title"]
-        ET.SubElement(en, f"{{{ATOM}}}updated").text = _ts(e["date"])
+        if e["updated"] or times:
+            ET.SubElement(en, f"{{{ATOM}}}updated").text = e["updated"] or max(times)
         ET.SubElement(en, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": href,
                                               "hreflang": urls.HTML_LANG[lang]})
-        other = "en" if lang == "zh" else "zh"
-        ET.SubElement(en, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
-                                              "href": urls.absolute(base_url, e["alt_path"]),
-                                              "hreflang": urls.HTML_LANG[other]})
         if e.get("summary"):
             ET.SubElement(en, f"{{{ATOM}}}summary").text = e["summary"]
     return _xml(feed)

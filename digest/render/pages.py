@@ -16,7 +16,7 @@ from typing import Callable
 import jinja2
 
 from ..article import Article, Translation
-from . import memo, urls
+from . import feeds, memo, urls
 from .markdown import inline_html, plain_text
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -550,10 +550,9 @@ def feed_entries(site, lang: str, limit: int = 0) -> list[dict]:
         t = site.translations.get(a.slug)
         s = _summary(a, t if (t and t.n_blocks == a.n_blocks) else None, lang)
         first = next((b.text for b in ((t.blocks if (lang == "en" and t) else a.blocks)) if b.kind == "paragraph"), "")
-        out.append({"slug": a.slug, "title": s["title"], "date": a.date,
+        out.append({"slug": a.slug, "title": s["title"], "date": a.date, "updated": feeds.updated(a),
                     "summary": s["subtitle"] or plain_text(first)[:300],
-                    "path": urls.article(lang, a.slug),
-                    "alt_path": urls.article("en" if lang == "zh" else "zh", a.slug)})
+                    "path": urls.article(lang, a.slug)})
     return out
 
 

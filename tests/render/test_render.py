@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 import shutil
@@ -186,8 +187,8 @@ def test_feeds_and_sitemap(built_base):
         assert feed.find("a:updated", ns).text == "2024-11-20T00:00:00Z"
         for e in entries:
             assert e.find("a:id", ns).text.startswith(base + lang + "/")
-            hl = {l.get("hreflang") for l in e.findall("a:link", ns)}
-            assert hl == {"zh-Hans", "en"}
+            hl = [l.get("hreflang") for l in e.findall("a:link", ns)]
+            assert hl == [urls.HTML_LANG[lang]]           # one link, in the feed's language
         titles = [e.find("a:title", ns).text for e in entries]
         assert ("<script>alert('t')</script>标题 {{ 7*7 }}" in titles) == (lang == "zh")
     sm = ET.parse(out / "sitemap.xml").getroot()
@@ -198,6 +199,52 @@ def test_feeds_and_sitemap(built_base):
     assert zh.find("link", rel="canonical")["href"] == base + "zh/jingkou-new-mission.html"
     assert zh.find("meta", property="og:title") is not None
     assert check_site(out) == []
+
+
+W3C_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2}))?")
+
+
+def test_a_feed_reader_opens_each_entry_in_the_feed_language(built_base):
+    import feedparser
+    out = built_base[0]
+    base = "https://news.example.org/digest/"
+    for lang in ("zh", "en"):
+        feed = feedparser.parse((out / f"{lang}/atom.xml").read_bytes())
+        assert not feed.bozo, feed.bozo_exception
+        assert [e.link for e in feed.entries] == [f"{base}{lang}/{s}.html" for s in SLUGS]
+        for e in feed.entries:
+            assert [l.href for l in e.links if l.rel == "alternate"] == [e.link]
+        # the date when there is one, else the first ingest; never the epoch
+        times = {e.link.rsplit("/", 1)[1]: e.updated for e in feed.entries}
+        assert times == {"jingkou-new-mission.html": "2024-11-20T00:00:00Z",
+                         "hostile-text.html": "2024-11-19T00:00:00Z",
+                         "no-translation-yet.html": "2024-11-18T00:00:00Z",
+                         "undated.html": "2024-10-05T08:30:00Z"}
+        assert all(e.updated_parsed.tm_year > 1970 for e in feed.entries)
+        assert feed.feed.updated == "2024-11-20T00:00:00Z"
+
+
+def test_sitemap_lastmod_values_are_w3c_dates(built_base):
+    sm = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    lastmods = {u.find(f"{sm}loc").text.rsplit("/", 1)[1]: u.find(f"{sm}lastmod")
+                for u in ET.parse(built_base[0] / "sitemap.xml").getroot()}
+    for page, el in lastmods.items():
+        if el is not None:
+            assert W3C_DATETIME.fullmatch(el.text), (page, el.text)
+    assert lastmods["undated.html"].text == "2024-10-05T08:30:00Z"
+    assert lastmods["jingkou-new-mission.html"].text == "2024-11-20"
+
+
+def test_an_undated_file_written_by_hand_gets_its_file_time(tmp_path):
+    from digest.article import Article
+    from digest.render import feeds
+    p = tmp_path / "a.zh.md"
+    p.write_text("x", encoding="utf-8")
+    os.utime(p, (1_700_000_000, 1_700_000_000))
+    assert feeds.updated(Article(slug="a", title="t", path=p)) == "2023-11-14T22:13:20Z"
+    assert feeds.updated(Article(slug="a", title="t", path=p, ingested="2024-01-01T00:00:00Z")) \
+        == "2024-01-01T00:00:00Z"
+    assert feeds.updated(Article(slug="a", title="t", path=p, date="2024-02-29")) == "2024-02-29T00:00:00Z"
 
 
 def test_feeds_hold_the_newest_feed_size_articles(tmp_path):
