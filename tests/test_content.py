@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given, strategies as st
 
 from digest.article import Article, Block
-from digest.content import (atomic_write_text, blocks_to_markdown, dump_article, load_article,
+from digest.content import (atomic_write_text, blocks_to_markdown, dump_article, has_words, load_article,
                             markdown_to_blocks)
 from digest.errors import InputError, Reporter
 from digest.ingest import ingest_paths, normalise
@@ -207,3 +207,19 @@ def test_the_first_ingest_time_is_recorded_and_kept(tmp_path):
     r2 = ingest_paths([seed], tmp_path / "c", rep, root=tmp_path, clock=lambda: "2026-01-01T00:00:00Z")
     a = load_article(r2[0].path)
     assert a.ingested == "2025-01-02T03:04:05Z" and a.blocks[0].text == "改过的正文。"
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(has_words)
+
+
+@given(TEXT, st.one_of(st.none(), TEXT), st.one_of(st.none(), st.dates().map(str)))
+@example("a\n---\nb", None, None)
+@example("2025-07-20", "2025-02-30", "2024-02-29")
+def test_front_matter_survives_a_write_and_a_read(title, subtitle, date):
+    import tempfile
+    a = Article(slug="a", title=title, subtitle=subtitle, date=date, blocks=[Block("paragraph", "正文。")])
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "a.zh.md"
+        p.write_text(dump_article(a), encoding="utf-8")
+        b = load_article(p)
+    assert (b.title, b.subtitle, b.date) == (title, subtitle, date)
