@@ -69,7 +69,7 @@ class Article(_LazyBlocks):
     date: str | None = None               # ISO yyyy-mm-dd when known
     source: str | None = None             # source path, relative to the project root when possible
     source_sha256: str | None = None      # of the raw source bytes
-    ingested: str | None = None           # first ingest of the source, UTC (yyyy-mm-ddThh:mm:ssZ)
+    source_time: str | None = None        # the source file's modification time, UTC (yyyy-mm-ddThh:mm:ssZ)
     original_script: str = "simplified"   # "simplified" | "traditional"
     repairs: dict[str, int] = field(default_factory=dict)
     path: Path | None = None              # the content file it was read from

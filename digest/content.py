@@ -30,7 +30,7 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 
 # front-matter keys of a Chinese content file, in the order they are written
 ZH_KEYS = ("slug", "title", "subtitle", "dateline", "byline", "editor", "date",
-           "source", "source_sha256", "ingested", "original_script", "repairs")
+           "source", "source_sha256", "source_time", "original_script", "repairs")
 
 
 def has_words(text: str) -> bool:
@@ -287,7 +287,7 @@ def load_article(path: Path) -> Article:
         byline=_str_field(post, "byline", path),
         editor=_str_field(post, "editor", path),
         date=_date_field(post, "date", path, valid_date),
-        ingested=_date_field(post, "ingested", path, valid_datetime),
+        source_time=_date_field(post, "source_time", path, valid_datetime),
         source=_str_field(post, "source", path),
         source_sha256=_str_field(post, "source_sha256", path),
         original_script=script,

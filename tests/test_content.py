@@ -50,11 +50,11 @@ def test_a_real_date_is_read_as_text(tmp_path, value):
     assert a.date == value.strip("'\"")
 
 
-def test_ingested_time_is_validated_too(tmp_path):
-    assert load_article(write(tmp_path, "title: 标题\ningested: 2025-07-20T08:30:00Z\n")).ingested \
+def test_source_time_is_validated_too(tmp_path):
+    assert load_article(write(tmp_path, "title: 标题\nsource_time: 2025-07-20T08:30:00Z\n")).source_time \
         == "2025-07-20T08:30:00Z"
-    e = refused(write(tmp_path, "title: 标题\ningested: 2025-07-20T25:30:00Z\n"))
-    assert e.line == 3 and "'ingested'" in e.message
+    e = refused(write(tmp_path, "title: 标题\nsource_time: 2025-07-20T25:30:00Z\n"))
+    assert e.line == 3 and "'source_time'" in e.message
 
 
 def test_values_no_constructor_can_make_are_errors_with_their_line(tmp_path):
@@ -195,18 +195,19 @@ def test_a_link_out_of_the_seeds_folder_is_refused_one_within_is_followed(tmp_pa
     assert not any("不该发布" in p.read_text(encoding="utf-8") for p in (tmp_path / "content").iterdir())
 
 
-# ------------------------------------------------------------------ first ingest time
+# ------------------------------------------------------------------ source time
 
-def test_the_first_ingest_time_is_recorded_and_kept(tmp_path):
+def test_the_source_time_is_recorded_and_comes_back_with_a_deleted_file(tmp_path):
     seed = tmp_path / "s.txt"
     seed.write_text("标题\n\n正文。\n", encoding="utf-8")
+    os.utime(seed, (1_700_000_000, 1_700_000_000))
     rep = Reporter(quiet=True, stream=io.StringIO())
-    r1 = ingest_paths([seed], tmp_path / "c", rep, root=tmp_path, clock=lambda: "2025-01-02T03:04:05Z")
-    assert load_article(r1[0].path).ingested == "2025-01-02T03:04:05Z"
-    seed.write_text("标题\n\n改过的正文。\n", encoding="utf-8")
-    r2 = ingest_paths([seed], tmp_path / "c", rep, root=tmp_path, clock=lambda: "2026-01-01T00:00:00Z")
-    a = load_article(r2[0].path)
-    assert a.ingested == "2025-01-02T03:04:05Z" and a.blocks[0].text == "改过的正文。"
+    r1 = ingest_paths([seed], tmp_path / "c", rep, root=tmp_path)
+    text = r1[0].path.read_bytes()
+    assert load_article(r1[0].path).source_time == "2023-11-14T22:13:20Z"
+    r1[0].path.unlink()
+    r2 = ingest_paths([seed], tmp_path / "c", rep, root=tmp_path)
+    assert r2[0].path.read_bytes() == text
 
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30).filter(has_words)

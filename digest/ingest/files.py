@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ..content import ZH_SUFFIX, atomic_write_text, dump_article, parse_yaml, valid_datetime
+from ..content import ZH_SUFFIX, atomic_write_text, dump_article, parse_yaml
 from ..errors import InputError, Reporter, escaped
 from .slug import numbered
 
@@ -40,7 +40,6 @@ class _Existing:
     slug: str
     source: str | None
     sha: str | None
-    ingested: str | None = None
 
 
 def _text(value) -> str | None:
@@ -73,10 +72,7 @@ def _scan(content_dir: Path) -> list[_Existing]:
             continue
         meta = _front_matter(p)
         slug = p.name[: -len(ZH_SUFFIX)]
-        ingested = _text(meta.get("ingested"))
-        if ingested is not None and valid_datetime(ingested) is not None:
-            ingested = None
-        found.append(_Existing(p, slug, _text(meta.get("source")), _text(meta.get("source_sha256")), ingested))
+        found.append(_Existing(p, slug, _text(meta.get("source")), _text(meta.get("source_sha256"))))
     return found
 
 
@@ -123,15 +119,16 @@ def _folder_files(folder: Path, reporter: Reporter) -> list[Path]:
     return out
 
 
-def utc_now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def utc_time(seconds: float) -> str:
+    return datetime.datetime.fromtimestamp(int(seconds), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None = None,
-                 only_changed: bool = False, progress=None, clock=utc_now) -> list[IngestResult]:
+                 only_changed: bool = False, progress=None) -> list[IngestResult]:
     """Ingest every .txt under ``paths`` into ``content_dir``; ``progress()`` (optional) is
-    called once per source file. ``clock()`` gives the time recorded as ``ingested`` for a
-    source seen for the first time (a source ingested before keeps its time)."""
+    called once per source file. The source file's modification time is recorded as
+    ``source_time``: an undated article's time in the feeds, which a content file deleted
+    and ingested again gets back unchanged (the clock at ingest would not)."""
     from . import describe, normalise     # the pure core
 
     root = Path(root) if root is not None else Path.cwd()
@@ -154,7 +151,8 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
             results.append(IngestResult(src, status="error", message=err.message))
             continue
         try:
-            size = src.stat().st_size
+            st = src.stat()
+            size = st.st_size
             if size > MAX_BYTES:
                 err = InputError(f"file is {size / 1e6:.1f} MB; an article is at most {MAX_BYTES // 1_000_000} MB "
                                  "(a scraped dump? split it into articles)", shown)
@@ -198,7 +196,7 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
         article.slug = slug
         article.source = shown
         article.source_sha256 = sha
-        article.ingested = prior.ingested if prior is not None and prior.ingested else clock()
+        article.source_time = utc_time(st.st_mtime)
         target = content_dir / f"{slug}{ZH_SUFFIX}"
         for line, msg in result.warnings:
             reporter.warning(shown, line, msg)
@@ -209,7 +207,7 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
             reporter.report(err)
             results.append(IngestResult(src, status="error", message=err.message))
             continue
-        by_source[shown] = _Existing(target, slug, shown, sha, article.ingested)
+        by_source[shown] = _Existing(target, slug, shown, sha)
         used[slug] = by_source[shown]
         shas[sha] = by_source[shown]
         reporter.info(f"ingest: {shown} -> {_display(target, root)} ({describe(result)})")

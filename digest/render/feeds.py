@@ -1,8 +1,9 @@
 """Atom feeds per language and the sitemap, with absolute URLs from settings.base_url.
 
 Deterministic: an entry's ``updated`` is the article's date (midnight UTC); for an article
-without one, the first ingest of its source (``ingested`` in its front matter), and for a
-file written by hand with neither, its modification time. Never the clock, never the epoch.
+without one, the time of its source file as ingest recorded it (``source_time`` in its front
+matter), and for a file written by hand with neither, its modification time. Never the
+clock of the build, never the epoch.
 """
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ def updated(article) -> str | None:
     None only for an article with no date, no ingest time and no file (made in memory)."""
     if article.date:
         return f"{article.date}T00:00:00Z"
-    if article.ingested:
-        return article.ingested
+    if article.source_time:
+        return article.source_time
     if article.path is not None:
         try:
             mtime = os.stat(article.path).st_mtime

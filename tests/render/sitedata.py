@@ -67,7 +67,7 @@ def make_site() -> SiteData:
 
     missing = Article(slug="no-translation-yet", title="尚未翻译的文章", date="2024-11-18",
                       blocks=[Block("heading", "第一节"), Block("paragraph", "京口区的一段文字。")])
-    undated = Article(slug="undated", title="没有日期的文章", ingested="2024-10-05T08:30:00Z",
+    undated = Article(slug="undated", title="没有日期的文章", source_time="2024-10-05T08:30:00Z",
                       blocks=[Block("paragraph", "数字经济。")])
     tr_u = _machine(undated, ["Digital economy."], origins=["human"])
     tr_u.title_origin = "human"

@@ -214,7 +214,7 @@ def test_a_feed_reader_opens_each_entry_in_the_feed_language(built_base):
         assert [e.link for e in feed.entries] == [f"{base}{lang}/{s}.html" for s in SLUGS]
         for e in feed.entries:
             assert [l.href for l in e.links if l.rel == "alternate"] == [e.link]
-        # the date when there is one, else the first ingest; never the epoch
+        # the date when there is one, else the source's time; never the epoch
         times = {e.link.rsplit("/", 1)[1]: e.updated for e in feed.entries}
         assert times == {"jingkou-new-mission.html": "2024-11-20T00:00:00Z",
                          "hostile-text.html": "2024-11-19T00:00:00Z",
@@ -242,7 +242,7 @@ def test_an_undated_file_written_by_hand_gets_its_file_time(tmp_path):
     p.write_text("x", encoding="utf-8")
     os.utime(p, (1_700_000_000, 1_700_000_000))
     assert feeds.updated(Article(slug="a", title="t", path=p)) == "2023-11-14T22:13:20Z"
-    assert feeds.updated(Article(slug="a", title="t", path=p, ingested="2024-01-01T00:00:00Z")) \
+    assert feeds.updated(Article(slug="a", title="t", path=p, source_time="2024-01-01T00:00:00Z")) \
         == "2024-01-01T00:00:00Z"
     assert feeds.updated(Article(slug="a", title="t", path=p, date="2024-02-29")) == "2024-02-29T00:00:00Z"
 
