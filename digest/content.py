@@ -219,37 +219,30 @@ def _str_field(post: _Post, key: str, path: Path, required: bool = False) -> str
     return value
 
 
-DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+# (format, how to write it, parser): a date, and a time in UTC
+DATE = (re.compile(r"\d{4}-\d{2}-\d{2}"), "YYYY-MM-DD, e.g. 2025-07-20", datetime.date.fromisoformat)
+UTC_TIME = (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"),
+            "YYYY-MM-DDThh:mm:ssZ (UTC), e.g. 2025-07-20T08:30:00Z", datetime.datetime.fromisoformat)
 
 
-def valid_date(text: str) -> str | None:
-    """Why ``text`` is not an ISO date (``2025-07-20``), or None when it is one."""
-    if not DATE_RE.fullmatch(text):
-        return "write it as YYYY-MM-DD, e.g. 2025-07-20"
+def date_problem(text: str, kind=DATE) -> str | None:
+    """Why ``text`` is not a date (or, with ``kind=UTC_TIME``, a time) of the calendar in
+    the one form content files use, or None when it is one (``2025-02-30`` is not)."""
+    form, how, parse = kind
+    if not form.fullmatch(text):
+        return f"write it as {how}"
     try:
-        datetime.date.fromisoformat(text)
+        parse(text)
     except ValueError as e:
         return str(e)
     return None
 
 
-def valid_datetime(text: str) -> str | None:
-    """Why ``text`` is not a UTC time (``2025-07-20T08:30:00Z``), or None when it is one."""
-    if not DATETIME_RE.fullmatch(text):
-        return "write it as YYYY-MM-DDThh:mm:ssZ (UTC), e.g. 2025-07-20T08:30:00Z"
-    try:
-        datetime.datetime.fromisoformat(text)
-    except ValueError as e:
-        return str(e)
-    return None
-
-
-def _date_field(post: _Post, key: str, path: Path, check) -> str | None:
+def _date_field(post: _Post, key: str, path: Path, kind) -> str | None:
     value = post.meta.get(key)
     if value is None or value == "":
         return None
-    problem = check(value) if isinstance(value, str) else "it is not text"
+    problem = date_problem(value, kind) if isinstance(value, str) else "it is not text"
     if problem:
         raise InputError(f"front matter: '{key}' is not a valid date: {str(value)[:40]!r} ({problem})",
                          path, post.line(key))
@@ -286,8 +279,8 @@ def load_article(path: Path) -> Article:
         dateline=_str_field(post, "dateline", path),
         byline=_str_field(post, "byline", path),
         editor=_str_field(post, "editor", path),
-        date=_date_field(post, "date", path, valid_date),
-        source_time=_date_field(post, "source_time", path, valid_datetime),
+        date=_date_field(post, "date", path, DATE),
+        source_time=_date_field(post, "source_time", path, UTC_TIME),
         source=_str_field(post, "source", path),
         source_sha256=_str_field(post, "source_sha256", path),
         original_script=script,
