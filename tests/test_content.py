@@ -92,6 +92,14 @@ def test_anchors_and_aliases_are_refused_with_their_line(tmp_path):
     assert e.line == 2 and "anchors and aliases" in e.message
 
 
+def test_front_matter_nested_too_deeply_is_an_error_not_a_traceback(tmp_path):
+    # (libyaml stops at its depth limit; without libyaml, Python's recursion limit is caught)
+    p = write(tmp_path, "title: 标题\nx: " + "[" * 5000 + "]" * 5000 + "\n")
+    e = refused(p)
+    assert "bad front matter" in e.message and "nest" in e.message and e.line in (2, 3)
+    assert _front_matter(p) == {}
+
+
 def test_the_ingest_scan_does_not_expand_a_bomb(tmp_path):
     # 9^6 = 531,441 strings once expanded (today's scan str()s them all); a 9-level one is
     # 387 million: minutes and gigabytes. The scan must not even build the small one.
