@@ -198,12 +198,8 @@ def _kw_links(cx: _Ctx, a: Article, lang: str, path: str) -> list[dict]:
 
 
 def _heading_ids(a: Article) -> dict[int, str]:
-    ids, n = {}, 0
-    for i, b in enumerate(a.blocks):
-        if b.kind == "heading":
-            n += 1
-            ids[i] = f"s{n}"
-    return ids
+    return {i: x for i, (b, x) in enumerate(zip(a.blocks, urls.block_anchors([b.kind for b in a.blocks])))
+            if b.kind == "heading"}
 
 
 def _summary(a: Article, t: Translation | None, lang: str) -> dict:
