@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .article import Article, Translation
+from .errors import display_path
 from .ingest.mojibake import REMNANT_RE
 from .render import urls
-from .translate.overrides import article_sentences, describe, zh_id
+from .translate.overrides import describe, zh_id
+from .translate.sentences import split_sentences
 
 SEVERITY_STALE = 3          # a person's English that no longer says what the Chinese says
 SEVERITY_REMNANT = 2
@@ -77,15 +79,31 @@ def review_items(articles: list[Article], translations: dict[str, Translation]) 
 
 
 def remnant_items(a: Article, t: Translation | None, zh_path: str) -> list[ReviewItem]:
-    """A sentence of the Chinese still holding damage ingest could not repair (``?lián)``, U+FFFD)."""
+    """A sentence of the Chinese still holding damage ingest could not repair (``?lián)``, U+FFFD).
+    Searched in the whole unit (the splitter may cut a remnant at its ``?``), reported at the
+    sentence where it starts."""
     out = []
-    for unit, b, n, zh in article_sentences(a):
-        found = [m.group() for m in REMNANT_RE.finditer(zh)]
+    units = [(u, -1, getattr(a, u) or "") for u in ("title", "subtitle", "dateline")]
+    units += [("block", i, b.text) for i, b in enumerate(a.blocks)]
+    for unit, b, text in units:
+        text = text.strip()
+        found = list(REMNANT_RE.finditer(text))
         if not found:
             continue
-        out.append(ReviewItem(SEVERITY_REMNANT, a.slug, zh_path, unit, b, n, zh, _english_of(t, unit, b),
-                              (f"ingest remnant {', '.join(map(repr, found))} in the Chinese: "
-                               "check the source and fix the content file",)))
+        sentences = split_sentences(text)
+        ends, pos = [], 0
+        for s in sentences:
+            pos = text.find(s, pos) + len(s)
+            ends.append(pos)
+        by_sentence: dict[int, list[str]] = {}
+        for m in found:
+            n = next((k for k, e in enumerate(ends) if m.start() < e), len(sentences) - 1)
+            by_sentence.setdefault(n, []).append(m.group())
+        for n, remnants in sorted(by_sentence.items()):
+            zh = sentences[n] if 0 <= n < len(sentences) else text
+            out.append(ReviewItem(SEVERITY_REMNANT, a.slug, zh_path, unit, b, n, zh, _english_of(t, unit, b),
+                                  (f"ingest remnant {', '.join(map(repr, remnants))} in the Chinese: "
+                                   "check the source and fix the content file",)))
     return out
 
 
@@ -102,7 +120,7 @@ def format_text(items: list[ReviewItem]) -> str:
         return "review: nothing needs a human\n"
     out = []
     for it in items:
-        out.append(f"{it.path}: {it.where} [severity {it.severity}]")
+        out.append(f"{display_path(it.path)}: {it.where} [severity {it.severity}]")
         if it.zh:
             hint = (f"   (fix: <!-- zh {zh_id(it.zh)} {_hint(it)}: … -->)"
                     if it.sentence >= 0 and not it.path.endswith(".en.md") else "")
@@ -135,7 +153,7 @@ def format_html(items: list[ReviewItem], articles: list[Article], page: Path, ou
             href += "#" + urls.block_anchors([b.kind for b in a.blocks])[it.block]
         rows.append(
             f'<li class="sev{min(it.severity, 3)}"><p class="where"><a href="{e(href)}">{e(it.slug)}: {e(it.where)}</a>'
-            f' <span class="sev">severity {it.severity}</span> <code>{e(it.path)}</code></p>'
+            f' <span class="sev">severity {it.severity}</span> <code>{e(display_path(it.path))}</code></p>'
             + (f'<p class="zh" lang="zh-Hans">{e(it.zh)}</p>' if it.zh else "")
             + (f'<p class="en" lang="en">{e(it.en)}</p>' if it.en else "")
             + "".join(f'<p class="why">{e(r)}</p>' for r in it.reasons) + "</li>")

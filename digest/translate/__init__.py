@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..article import Article, Block, Translation
+from ..article import Article, Block, SentenceFlag, Translation
 from ..content import EN_SUFFIX
 from ..errors import BuildError, InputError, Reporter, progress_bar
 from .glossary import (Glossary, check_terms, has_debris, inline, load_glossary, protect, restore,
@@ -163,8 +163,28 @@ def assemble(a: Article, plan: dict, blocks: list, ov: Override | None, planner:
         title_origin="human" if ov and (ov.title or ov.human_sentences("title")) else "machine",
         translator=ov.translator if ov else None,
         human_issues=list(ov.issues) if ov else [])
-    t.flags = without_human(t.flags, ov)
+    t.flags = without_human(t.flags or machine_flags(a, plan, blocks, planner), ov)
     return t
+
+
+def machine_flags(a: Article, plan: dict, blocks: list, planner: _Planner) -> list[SentenceFlag]:
+    """The checks' verdicts, placed: a sentence job that carries ``reasons`` (and optionally
+    ``severity``), set by the translate stage's checks, becomes a SentenceFlag at its unit,
+    block and sentence number (the review list and the English page read them)."""
+    out = []
+
+    def unit(name: str, block: int, keys: list[str] | None) -> None:
+        for n, k in enumerate(keys or ()):
+            job = planner.jobs[k]
+            reasons = tuple(getattr(job, "reasons", ()) or ())
+            if reasons:
+                out.append(SentenceFlag(name, block, n, job.source, job.result or "", reasons,
+                                        int(getattr(job, "severity", 1) or 1)))
+    for name in ("title", "subtitle", "dateline"):
+        unit(name, -1, plan.get(name))
+    for i, keys in enumerate(blocks):
+        unit("block", i, keys)
+    return out
 
 
 def without_human(flags: list, ov: Override | None) -> list:
