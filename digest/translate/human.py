@@ -30,8 +30,11 @@ def scaffold(settings, reporter: Reporter, slug: str, *, update: bool = False, f
                              "--force replaces it with a fresh scaffold", path)
         if update:
             existing = load_override(path, a)           # raises InputError when unusable
-            for line, msg in existing.problems:
-                reporter.warning(path, line, msg)
+            if existing.problems:
+                # an item the build cannot use would be dropped by the rewrite: nothing is lost
+                for line, msg in existing.problems:
+                    reporter.error(path, line, msg)
+                raise InputError("not rewritten: fix the problems above first (or --force to start again)", path)
     en = None
     if machine:
         from . import translate_site

@@ -150,3 +150,20 @@ def test_english_file_without_its_chinese_is_warned_on_every_build(project, caps
         assert any("no-such-article.en.md:1: warning: English translation without its Chinese" in d for d in diags)
     _, _, err = main(project, "check", capsys=capsys)
     assert "no-such-article.zh.md is missing" in err
+
+
+def test_scaffold_starts_from_the_machine_and_update_never_drops_text(project, capsys):
+    run(project)
+    slug = zh_file(project).name[:-len(".zh.md")]
+    assert main(project, "human", slug, capsys=capsys)[0] == 0
+    en = project / "content" / f"{slug}.en.md"
+    text = en.read_text(encoding="utf-8")
+    assert re.search(r"^<!-- zh \w{12} b1: .+ -->\n<!-- machine: EN\w{8}\.", text, re.M)
+    assert re.search(r"^<!-- machine: ## EN", text, re.M)                  # headings hinted as headings
+    res, diags = run(project)
+    assert diags == []                                                    # an untouched scaffold: all machine
+    # two paragraphs under one marker: the build cannot use the item; --update refuses to drop it
+    m = re.search(r"^(<!-- zh \w+ b2: .*-->)\n<!-- machine: .*-->$", text, re.M)
+    en.write_text(text.replace(m.group(0), m.group(1) + "\nOne.\n\nTwo."), encoding="utf-8")
+    code, _, err = main(project, "human", slug, "--update", "--no-machine", capsys=capsys)
+    assert code == 1 and "one block per marker" in err and "One.\n\nTwo." in en.read_text(encoding="utf-8")

@@ -176,3 +176,58 @@ def test_old_format_migrates(make_settings, fake):
     inserted = Article(slug="jk", title="京口新闻", blocks=[Block("paragraph", "新的一段。"), *ARTICLE.blocks])
     new = load_override(p, inserted)
     assert not new.old_format and [b and b.text for b in new.blocks] == [None, "It rains.", None, "Dayu."]
+
+
+from hypothesis import example, given, settings as hsettings, strategies as st  # noqa: E402
+
+# distinct paragraphs (an insertion that closely resembles a deleted neighbour is an edit)
+_PARAS = ["".join(chr(0x4E00 + n * 131 + k * 7) for k in range(14)) + "。" for n in range(40)]
+
+
+@hsettings(max_examples=300, deadline=None, derandomize=True)
+@given(st.data())
+@example(None)
+def test_edits_around_human_blocks_never_move_them(tmp_path_factory, data):
+    """Whatever paragraphs are inserted, deleted or edited around them, every human block stays
+    on the Chinese it was made from, or is reported (stale when edited, orphaned when gone)."""
+    if data is None:
+        n, human, ops = 4, [1, 3], [("insert", 0), ("delete", 2)]
+    else:
+        n = data.draw(st.integers(1, 8))
+        human = sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=1)))
+        ops = data.draw(st.lists(st.tuples(st.sampled_from(["insert", "delete", "edit"]), st.integers(0, 9)),
+                                 max_size=5))
+    old = _PARAS[:n]
+    en_of = {i: f"English of paragraph {i}." for i in human}
+    text = "---\ntitle: ''\n---\n\n" + "".join(
+        f"{marker(z, f'b{i + 1}')}\n{en_of.get(i, '<!-- machine -->')}\n\n" for i, z in enumerate(old))
+    # the new Chinese: each entry is (origin index or None, text)
+    new = [(i, z) for i, z in enumerate(old)]
+    fresh = iter(_PARAS[n:])
+    for op, at in ops:
+        k = at % (len(new) + 1)
+        if op == "insert":
+            new.insert(k, (None, next(fresh)))
+        elif new and op == "delete":
+            new.pop(k % len(new))
+        elif new:
+            i, z = new[k % len(new)]
+            new[k % len(new)] = (("edited", i) if i is not None and not isinstance(i, tuple) else i, z + "改")
+    p = tmp_path_factory.mktemp("prop") / "jk.en.md"
+    p.write_text(text, encoding="utf-8")
+    art = Article(slug="jk", title="京口", blocks=[Block("paragraph", z) for _, z in new])
+    ov = load_override(p, art)
+    stale = {iss.block for iss in ov.issues if iss.kind == "stale"}
+    for pos, (origin, _) in enumerate(new):
+        got = ov.blocks[pos]
+        if isinstance(origin, int):                        # untouched Chinese: its own English or machine
+            assert (got.text if got else None) == en_of.get(origin)
+            assert pos not in stale
+        elif origin is None:                               # inserted: never a human block
+            assert got is None
+        else:                                              # edited: its own English, stale, or reported gone
+            if got is not None:
+                assert got.text == en_of[origin[1]] and pos in stale
+    placed = {b.text for b in ov.blocks if b is not None}
+    orphaned = {iss.en for iss in ov.issues if iss.kind == "orphaned"}
+    assert placed | orphaned == set(en_of.values()) and not (placed & orphaned)
