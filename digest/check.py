@@ -172,7 +172,7 @@ def human_issues(content_dir: Path) -> list:
     """Stale and orphaned human translations in ``content_dir`` (and English files whose
     Chinese is missing), as warnings naming file, line, article, block and sentence."""
     from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article, orphan_files
-    from .errors import Diagnostic, DigestError
+    from .errors import Diagnostic, DigestError, display_path
     from .translate.overrides import issue_message, load_override
     out: list = []
     slugs = set()
@@ -188,11 +188,11 @@ def human_issues(content_dir: Path) -> list:
         try:
             ov = load_override(en, a)
         except DigestError as e:
-            out.append(Diagnostic(str(en), e.line, "warning", e.message))
+            out.append(Diagnostic(display_path(str(en)), e.line, "warning", e.message))
             continue
-        out += [Diagnostic(str(en), i.line, "warning", issue_message(a.slug, i)) for i in ov.issues]
+        out += [Diagnostic(display_path(str(en)), i.line, "warning", issue_message(a.slug, i)) for i in ov.issues]
     for p in orphan_files(Path(content_dir), slugs):
-        out.append(Diagnostic(str(p), 1, "warning",
+        out.append(Diagnostic(display_path(str(p)), 1, "warning",
                               f"English translation without its Chinese: {p.name[:-len(EN_SUFFIX)]}{ZH_SUFFIX} "
                               "is missing (or could not be read); this file is not used"))
     return out

@@ -39,6 +39,7 @@ class ReviewItem:
     zh: str
     en: str
     reasons: tuple[str, ...]
+    kind: str = "flag"      # "flag" | "stale" | "orphaned" | "remnant" | "repairs"
 
     @property
     def where(self) -> str:
@@ -63,17 +64,17 @@ def review_items(articles: list[Article], translations: dict[str, Translation]) 
                 why = (f"stale human translation: the Chinese changed (was: {iss.old_zh}); "
                        "update the English, then `build.py human " + a.slug + " --update`")
                 items.append(ReviewItem(SEVERITY_STALE, a.slug, iss.path, iss.unit, iss.block, iss.sentence,
-                                        iss.new_zh, iss.en, (why,)))
+                                        iss.new_zh, iss.en, (why,), "stale"))
             else:
                 items.append(ReviewItem(SEVERITY_ORPHANED, a.slug, iss.path, iss.unit, iss.block,
                                         iss.sentence, iss.old_zh, iss.en,
-                                        ("orphaned human translation: its Chinese is gone; delete it",)))
+                                        ("orphaned human translation: its Chinese is gone; delete it",), "orphaned"))
         items.extend(remnant_items(a, t, zh_path))
         if a.repairs:
             done = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(a.repairs.items()))
             items.append(ReviewItem(SEVERITY_REPAIRS, a.slug, zh_path, "article", -1, -1, "", "",
                                     (f"ingest repaired the source ({done}); compare with the source "
-                                     f"{a.source or ''}".rstrip(),)))
+                                     f"{a.source or ''}".rstrip(),), "repairs"))
     order = {a.slug: n for n, a in enumerate(sorted(articles, key=lambda a: str(a.path or a.slug)))}
     return sorted(items, key=lambda it: it.sort_key(order))
 
@@ -100,10 +101,10 @@ def remnant_items(a: Article, t: Translation | None, zh_path: str) -> list[Revie
             n = next((k for k, e in enumerate(ends) if m.start() < e), len(sentences) - 1)
             by_sentence.setdefault(n, []).append(m.group())
         for n, remnants in sorted(by_sentence.items()):
-            zh = sentences[n] if 0 <= n < len(sentences) else text
-            out.append(ReviewItem(SEVERITY_REMNANT, a.slug, zh_path, unit, b, n, zh, _english_of(t, unit, b),
+            # the whole unit: the sentence splitter may have cut the remnant at its "?"
+            out.append(ReviewItem(SEVERITY_REMNANT, a.slug, zh_path, unit, b, n, text, _english_of(t, unit, b),
                                   (f"ingest remnant {', '.join(map(repr, remnants))} in the Chinese: "
-                                   "check the source and fix the content file",)))
+                                   "check the source and fix the content file",), "remnant"))
     return out
 
 
@@ -123,7 +124,7 @@ def format_text(items: list[ReviewItem]) -> str:
         out.append(f"{display_path(it.path)}: {it.where} [severity {it.severity}]")
         if it.zh:
             hint = (f"   (fix: <!-- zh {zh_id(it.zh)} {_hint(it)}: … -->)"
-                    if it.sentence >= 0 and not it.path.endswith(".en.md") else "")
+                    if it.kind == "flag" and it.sentence >= 0 else "")
             out.append(f"  zh: {it.zh}{hint}")
         if it.en:
             out.append(f"  en: {it.en}")

@@ -33,7 +33,8 @@ def test_worst_first_then_file_order_with_every_source():
     assert (1, "a-first", "block 1, sentence 2") in got
     assert got[-1] == (0, "a-first", "whole article")                # repairs last
     remnant = next(i for i in items if i.where == "block 2, sentence 1")
-    assert "ingest remnant" in remnant.reasons[0] and remnant.en == "E1"
+    assert "ingest remnant" in remnant.reasons[0] and remnant.en == "E1" and remnant.zh == "发展(fā?zhǎn)了。"
+    assert remnant.kind == "remnant" and "(fix:" not in format_text([remnant])
     text = format_text(items)
     assert "content/a-first.en.md: block 1 [severity 3]" in text and "was: 第一句。" in text
     assert "review: 5 item(s) in 2 article(s)" in text
