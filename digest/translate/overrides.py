@@ -169,8 +169,7 @@ def _english(item: _Item) -> list[Block]:
     return markdown_to_blocks(_COMMENT.sub("", body))
 
 
-def _meta(path: Path) -> dict:
-    meta, _ = load_post(path)
+def _check_meta(meta: dict, path: Path) -> dict:
     unknown = sorted(set(meta) - KEYS)
     if unknown:
         raise InputError(f"front matter: unknown key(s) {', '.join(map(repr, unknown))}; "
@@ -188,7 +187,8 @@ def _text(meta: dict, k: str) -> str | None:
 
 def load_override(path: Path, article: Article) -> Override:
     """Read an override and match it to its Chinese article; raise InputError if unusable."""
-    meta = _meta(path)
+    meta, blocks = load_post(path)
+    _check_meta(meta, path)
     ov = Override(path=path, blocks=[None] * len(article.blocks),
                   **{k: _text(meta, k) for k in ("title", "subtitle", "dateline", "byline", "editor",
                                                   "translator")})
@@ -198,7 +198,7 @@ def load_override(path: Path, article: Article) -> Override:
         raise InputError(f"cannot read: {e}", path) from None
     items, loose = parse_items(text)
     if not items:
-        _old_format(ov, meta, text, article)
+        _old_format(ov, meta, blocks, text, article)
         return ov
     if loose and _COMMENT.sub("", "\n".join(t for _, t in loose)).strip():
         ov.problems.append((loose[0][0], "text before the first <!-- zh … --> marker is not used"))
@@ -315,10 +315,9 @@ def _match_sentences(ov: Override, items: list[_Item], article: Article) -> None
         ov.sentences.setdefault((u, b), {})[n] = text
 
 
-def _old_format(ov: Override, meta: dict, text: str, article: Article) -> None:
+def _old_format(ov: Override, meta: dict, blocks: list[Block], text: str, article: Article) -> None:
     """Blocks by position, staleness of the whole article by ``zh_sha256`` (the old format)."""
     ov.old_format = True
-    _, blocks = load_post(ov.path)
     recorded = meta.get("zh_sha256")
     stale = recorded is not None and str(recorded) != article.zh_hash()
     if recorded is None and blocks:
