@@ -55,7 +55,8 @@ ID_LEN = 12
 MARKER = re.compile(r"^<!--\s*zh\s+([0-9a-fA-F]{6,64})(?:\s+(b\d+|title|subtitle|dateline)(?:\.s(\d+))?)?"
                     r"\s*:?\s*(.*?)\s*-->$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_SIMILAR = 0.5          # a changed block is paired with the changed Chinese it most resembles
+_SIMILAR = 0.5
+OLD_FORMAT = "(not recorded: old-format file)"          # a changed block is paired with the changed Chinese it most resembles
 
 
 def zh_id(text: str) -> str:
@@ -341,17 +342,18 @@ def _old_format(ov: Override, meta: dict, blocks: list[Block], text: str, articl
         ov.blocks[i] = b
         if line is not None:
             ov.lines[i] = line
-        if stale:
-            ov.issues.append(HumanIssue("stale", str(ov.path), line, "block", i, -1,
-                                        "(not recorded: old-format file)", zh[i].text, b.text))
-    if stale and ov.title:
-        ov.issues.append(HumanIssue("stale", str(ov.path), 1, "title", -1, -1,
-                                    "(not recorded: old-format file)", article.title, ov.title))
+    if stale:
+        # which blocks changed is not recorded in this format: one item for the whole article
+        ov.issues.append(HumanIssue("stale", str(ov.path), 1, "article", -1, -1, OLD_FORMAT, "", ""))
 
 
 def issue_message(slug: str, issue: HumanIssue) -> str:
     """One line for the build, ``check`` and serve: which item, and the old and new Chinese."""
     where = describe(issue.unit, issue.block, issue.sentence)
+    if issue.unit == "article":
+        return (f"stale human translation: {slug}: the Chinese changed after this translation was made "
+                "(an old-format file records no more than that); check the English, then "
+                f"`build.py human {slug} --update` gives every block its own hash")
     if issue.kind == "orphaned":
         return (f"orphaned human translation: {slug}, {where}: its Chinese is gone "
                 f"(was: {_short(issue.old_zh)}); the English is not shown")
@@ -361,6 +363,8 @@ def issue_message(slug: str, issue: HumanIssue) -> str:
 
 
 def describe(unit: str, block: int, sentence: int) -> str:
+    if unit == "article":
+        return "whole article"
     where = f"block {block + 1}" if unit == "block" and block >= 0 else unit
     return where + (f", sentence {sentence + 1}" if sentence is not None and sentence >= 0 else "")
 
