@@ -110,6 +110,26 @@ class SentenceFlag:
     severity: int = 1                     # higher is worse; the review list is sorted by it
 
 
+@dataclass(frozen=True)
+class HumanIssue:
+    """A human translation (block or sentence) that no longer fits its Chinese.
+
+    ``kind`` is "stale" (its Chinese changed: still shown, marked) or "orphaned" (its Chinese
+    is gone: not shown). ``old_zh`` is the Chinese recorded with the English, ``new_zh`` the
+    Chinese now at its place. Reported on every build until the override is fixed.
+    """
+
+    kind: str
+    path: str                             # the .en.md file
+    line: int | None
+    unit: str                             # "title" | "subtitle" | "dateline" | "block"
+    block: int                            # block index for "block", else -1
+    sentence: int                         # sentence index for a sentence override, else -1
+    old_zh: str
+    new_zh: str
+    en: str
+
+
 @dataclass
 class Translation(_LazyBlocks):
     """The English version of one article, block-aligned with the Chinese."""
@@ -117,7 +137,7 @@ class Translation(_LazyBlocks):
     slug: str
     title: str
     blocks: list[Block]                   # same length and kinds as Article.blocks
-    origins: list[str]                    # per block: "machine" | "human"
+    origins: list[str]                    # per block: "machine" | "human" | "mixed" (sentence fixes)
     subtitle: str | None = None
     dateline: str | None = None
     byline: str | None = None             # romanised with pypinyin
@@ -126,11 +146,15 @@ class Translation(_LazyBlocks):
     stale: bool = False                   # a human override made from older Chinese
     title_origin: str = "machine"
     flags: list[SentenceFlag] = field(default_factory=list)   # sentences that need a human
+    translator: str | None = None         # from the override's front matter
+    human_issues: list[HumanIssue] = field(default_factory=list)   # stale or orphaned human items
 
     @property
     def origin(self) -> str:
         """"human", "machine" or "mixed" for the whole article."""
         kinds = set(self.origins) | {self.title_origin}
+        if "mixed" in kinds:
+            return "mixed"
         if kinds == {"human"}:
             return "human"
         if kinds == {"machine"}:

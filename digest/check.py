@@ -166,3 +166,33 @@ def check_site(output_dir: Path) -> list[str]:
                     if m.group(2) not in articles:
                         problems.append(f"{site / rel}: error: lists an article that does not exist: {url}")
     return problems
+
+
+def human_issues(content_dir: Path) -> list:
+    """Stale and orphaned human translations in ``content_dir`` (and English files whose
+    Chinese is missing), as warnings naming file, line, article, block and sentence."""
+    from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article, orphan_files
+    from .errors import Diagnostic, DigestError, display_path
+    from .translate.overrides import issue_message, load_override
+    out: list = []
+    slugs = set()
+    for zh in content_files(content_dir):
+        try:
+            a = load_article(Path(zh))
+        except DigestError:
+            continue                    # the build reports it
+        slugs.add(a.slug)
+        en = Path(content_dir) / f"{a.slug}{EN_SUFFIX}"
+        if not en.is_file():
+            continue
+        try:
+            ov = load_override(en, a)
+        except DigestError as e:
+            out.append(Diagnostic(display_path(str(en)), e.line, "warning", e.message))
+            continue
+        out += [Diagnostic(display_path(str(en)), i.line, "warning", issue_message(a.slug, i)) for i in ov.issues]
+    for p in orphan_files(Path(content_dir), slugs):
+        out.append(Diagnostic(display_path(str(p)), 1, "warning",
+                              f"English translation without its Chinese: {p.name[:-len(EN_SUFFIX)]}{ZH_SUFFIX} "
+                              "is missing (or could not be read); this file is not used"))
+    return out

@@ -70,8 +70,35 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="fetch and unpack again even if present")
     _common(p)
 
-    p = sub.add_parser("check", help="verify the built site", description="Check links, pairs, keywords and HTML of output/.")
+    p = sub.add_parser("check", help="verify the built site",
+                       description="Check links, pairs, keywords and HTML of output/; "
+                                   "list stale and orphaned human translations in content/.")
     _common(p)
+
+    p = sub.add_parser("review", help="list the sentences that need a human, worst first",
+                       description="Run the build up to translation (from the translation memory; nothing is "
+                                   "rendered) and list what needs a human: sentences the checks flagged, stale "
+                                   "and orphaned human translations, ingest repairs and remnants. Exit status 0 "
+                                   "whenever the list is made, however long; 1 when the build could not "
+                                   "translate.")
+    p.add_argument("--html", type=Path, metavar="FILE",
+                   help="also write the list as a page linking to each paragraph in the side-by-side view "
+                        "(give a path outside output/: a build removes files it did not make)")
+    _common(p); _build_opts(p)
+
+    p = sub.add_parser("human", help="write content/<slug>.en.md ready for a human translation",
+                       description="Scaffold a human translation: every block of the Chinese with its hash "
+                                   "and text as a marker, the machine's English as a comment, so an editor "
+                                   "only writes English. Never overwrites an existing file without --update "
+                                   "or --force.")
+    p.add_argument("slug", metavar="SLUG", help="the article (its content/<slug>.zh.md)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--update", action="store_true",
+                   help="rewrite an existing file: keep its English, refresh every marker to the Chinese now "
+                        "(stale items count as updated), migrate an old-format file")
+    g.add_argument("--force", action="store_true", help="replace an existing file with a fresh scaffold")
+    p.add_argument("--no-machine", action="store_true", help="leave out the machine's English (no model needed)")
+    _common(p); _build_opts(p)
 
     for verb, desc in (("watch", "rebuild when seeds/, content/, themes/ or the glossary change"),
                        ("serve", "build, serve output/ on 127.0.0.1, rebuild and reload on change")):
@@ -128,7 +155,9 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
         reporter.info(f"model ready: {path}")
         return 0
     if verb == "check":
-        from .check import check_site
+        from .check import check_site, human_issues
+        for d in human_issues(settings.content_dir):
+            print(d, file=sys.stderr)
         problems = check_site(settings.output_dir)
         for p in problems:
             print(p, file=sys.stderr)
@@ -137,6 +166,12 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
             return 1
         reporter.info(f"check: {settings.output_dir} is consistent")
         return 0
+    if verb == "review":
+        return _review(args, settings, reporter)
+    if verb == "human":
+        from .translate.human import scaffold
+        return scaffold(settings, reporter, args.slug, update=args.update, force=args.force,
+                        machine=not args.no_machine)
     if verb in ("watch", "serve"):
         from . import serve
         return serve.watch(settings, reporter) if verb == "watch" else serve.serve(settings, reporter, port=args.port)
@@ -144,3 +179,20 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
     result = build(settings, reporter, rebuild_tm=getattr(args, "rebuild_tm", False),
                    translate_only=(verb == "translate"))
     return 1 if (reporter.errors or not result.ok) else 0
+
+
+def _review(args, settings: Settings, reporter: Reporter) -> int:
+    from .review import format_html, format_text, review_items
+    from .site import build
+    result = build(settings, reporter, translate_only=True)
+    if result.site is None or "translate" in result.skipped_stages:
+        print("review: the build did not get as far as translating; nothing to list", file=sys.stderr)
+        return 1
+    items = review_items(result.site.articles, result.site.translations)
+    sys.stdout.write(format_text(items))
+    if args.html:
+        from .content import atomic_write_text
+        page = args.html.resolve()
+        atomic_write_text(page, format_html(items, result.site.articles, page, settings.output_dir.resolve()))
+        reporter.info(f"review: written to {args.html}")
+    return 0

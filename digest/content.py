@@ -365,3 +365,12 @@ def content_files(content_dir: Path) -> list[str]:
         return []
     with os.scandir(content_dir) as entries:       # (file types from the listing: no stat each)
         return sorted(e.path for e in entries if e.name.endswith(ZH_SUFFIX) and e.is_file())
+
+
+def orphan_files(content_dir: Path, slugs: set[str]) -> list[Path]:
+    """The English files (``<slug>.en.md``) of a folder whose article is not among ``slugs``."""
+    if not content_dir.is_dir():
+        return []
+    with os.scandir(content_dir) as entries:
+        return sorted(Path(e.path) for e in entries
+                      if e.name.endswith(EN_SUFFIX) and e.name[: -len(EN_SUFFIX)] not in slugs)

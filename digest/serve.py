@@ -14,6 +14,10 @@
   ``/__digest/events``. If the page carries a Content-Security-Policy meta tag,
   the served copy gets ``'self'`` added to script-src and connect-src, only as
   far as the reload script needs it.
+- Build errors and warnings are shown in the open page: the served copy of every HTML page
+  gets an overlay listing the last build's diagnostics (plain HTML, styled by
+  ``/__digest/overlay.css``; collapsible, no script), again never written to output/. A
+  rebuild whose diagnostics changed reloads open pages even when it wrote nothing.
 """
 from __future__ import annotations
 
@@ -40,6 +44,7 @@ RESERVED = "/__digest/"
 RELOAD_JS_PATH = "/__digest/reload.js"
 EVENTS_PATH = "/__digest/events"
 VERSION_PATH = "/__digest/version"
+OVERLAY_CSS_PATH = "/__digest/overlay.css"
 
 # ---------------------------------------------------------------- what to watch
 
@@ -168,6 +173,7 @@ class Watcher:
         self._built_snapshot: tuple | None = None
         self._observer = None
         self._scheduled: dict[tuple[Path, bool], tuple[object, int]] = {}   # -> (watch, inode)
+        self.last_diagnostics: list = []    # what the last build reported (errors and warnings)
 
     # -- events
     def notify(self, *paths) -> None:
@@ -193,11 +199,17 @@ class Watcher:
         """Build now (remembering what the build started from) and report."""
         self._built_snapshot = snapshot(self.settings)
         self.building = True
+        first = len(self.reporter.diagnostics)
         try:
             result = self.build()
         finally:
             self.building = False
         self.builds += 1
+        self.last_diagnostics = list(self.reporter.diagnostics[first:])
+        if result is None and not any(d.level == "error" for d in self.last_diagnostics):
+            from .errors import Diagnostic
+            self.last_diagnostics.append(Diagnostic("build", None, "error",
+                                                    "the build failed (see the console); previous output/ kept"))
         if result is None:
             self._built_snapshot = None        # a failed build: rebuild on the next event
         self._ensure_watches()
@@ -332,6 +344,56 @@ RELOAD_JS = """\
 """
 
 RELOAD_TAG = b'<script src="/__digest/reload.js"></script>'
+
+OVERLAY_CSS = """\
+/* digest serve: the last build's errors and warnings (served only, never in output/) */
+.digest-overlay { position: fixed; left: 0; right: 0; bottom: 0; z-index: 2147483647; max-height: 45vh;
+  overflow: auto; margin: 0; padding: .5rem 1rem; background: #fff8e6; color: #222;
+  border-top: 3px solid #d08a00; font: 13px/1.45 ui-monospace, monospace; box-shadow: 0 -2px 8px #0003; }
+.digest-overlay.has-errors { background: #fff0f0; border-top-color: #b00020; }
+.digest-overlay summary { cursor: pointer; font-weight: bold; font-family: system-ui, sans-serif; }
+.digest-overlay ol { margin: .4rem 0 0; padding-left: 1.6rem; }
+.digest-overlay li { white-space: pre-wrap; word-break: break-word; }
+.digest-overlay .error { color: #b00020; }
+.digest-overlay .warning { color: #7a4b00; }
+"""
+
+
+def overlay_html(diagnostics: list) -> bytes:
+    """The overlay listing a build's errors and warnings; nothing when there are none."""
+    if not diagnostics:
+        return b""
+    n_err = sum(1 for d in diagnostics if d.level == "error")
+    n_warn = len(diagnostics) - n_err
+    parts = []
+    if n_err:
+        parts.append(f"{n_err} error{'s' if n_err != 1 else ''}")
+    if n_warn:
+        parts.append(f"{n_warn} warning{'s' if n_warn != 1 else ''}")
+    items = "".join(f'<li class="{html.escape(d.level)}">{html.escape(str(d))}</li>' for d in diagnostics)
+    cls = "digest-overlay has-errors" if n_err else "digest-overlay"
+    return (f'<link rel="stylesheet" href="{OVERLAY_CSS_PATH}">'
+            f'<details class="{cls}" id="digest-overlay" open lang="en"><summary>digest serve: the last build '
+            f'reported {" and ".join(parts)}</summary><ol>{items}</ol></details>\n').encode("utf-8")
+
+
+class BuildLog:
+    """The last build's diagnostics, shared by the rebuild loop and the request handlers."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._diagnostics: list = []
+
+    def set(self, diagnostics: list) -> bool:
+        """Record them; True when they differ from the previous build's."""
+        with self._lock:
+            changed = [str(d) for d in diagnostics] != [str(d) for d in self._diagnostics]
+            self._diagnostics = list(diagnostics)
+            return changed
+
+    def overlay(self) -> bytes:
+        with self._lock:
+            return overlay_html(self._diagnostics)
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -477,8 +539,9 @@ def _allow_self(policy: str) -> str:
     return "; ".join(directives)
 
 
-def inject_reload(page: bytes) -> bytes:
-    """The served copy of an HTML page: the reload script tag added (and CSP let it run)."""
+def inject_reload(page: bytes, overlay: bytes = b"") -> bytes:
+    """The served copy of an HTML page: the reload script tag added (and CSP let it run), and
+    the build's ``overlay`` (see overlay_html) if any."""
     def fix_meta(m: re.Match) -> bytes:
         tag = m.group(0)
 
@@ -491,8 +554,8 @@ def inject_reload(page: bytes) -> bytes:
     page = _CSP_META.sub(fix_meta, page)
     idx = page.lower().rfind(b"</body>")
     if idx < 0:
-        return page + RELOAD_TAG + b"\n"
-    return page[:idx] + RELOAD_TAG + b"\n" + page[idx:]
+        return page + overlay + RELOAD_TAG + b"\n"
+    return page[:idx] + overlay + RELOAD_TAG + b"\n" + page[idx:]
 
 
 class SiteVersion:
@@ -528,7 +591,8 @@ class SiteVersion:
 NOT_FOUND = b"<!doctype html>\n<meta charset=utf-8>\n<title>404 Not Found</title>\n<p>404: no such page.</p>\n"
 
 
-def make_handler(settings: Settings, version: SiteVersion, *, keepalive: float = 15.0):
+def make_handler(settings: Settings, version: SiteVersion, *, keepalive: float = 15.0,
+                 log: BuildLog | None = None):
     class Handler(BaseHTTPRequestHandler):
         server_version = "digest-serve"
         sys_version = ""
@@ -583,12 +647,14 @@ def make_handler(settings: Settings, version: SiteVersion, *, keepalive: float =
                 return self._plain(HTTPStatus.NOT_FOUND, NOT_FOUND, ctype="text/html; charset=utf-8")
             ctype = content_type(path.name)
             if ctype.startswith("text/html"):
-                data = inject_reload(data)
+                data = inject_reload(data, log.overlay() if log is not None else b"")
             self._plain(HTTPStatus.OK, data, ctype=ctype)
 
         def _reserved(self, path: str):
             if path == RELOAD_JS_PATH:
                 return self._plain(HTTPStatus.OK, RELOAD_JS.encode(), ctype=TYPES[".js"])
+            if path == OVERLAY_CSS_PATH:
+                return self._plain(HTTPStatus.OK, OVERLAY_CSS.encode(), ctype=TYPES[".css"])
             if path == VERSION_PATH:
                 return self._plain(HTTPStatus.OK, version.value.encode() + b"\n")
             if path == EVENTS_PATH:
@@ -630,11 +696,12 @@ class DigestServer(ThreadingHTTPServer):
 
 
 def make_server(settings: Settings, port: int = 8000, version: SiteVersion | None = None,
-                *, keepalive: float = 15.0) -> tuple[DigestServer, SiteVersion]:
-    """A server bound to 127.0.0.1 only (port 0 picks a free one)."""
+                *, keepalive: float = 15.0, log: BuildLog | None = None) -> tuple[DigestServer, SiteVersion]:
+    """A server bound to 127.0.0.1 only (port 0 picks a free one); ``log`` holds the
+    diagnostics shown over served pages."""
     version = version or SiteVersion()
     try:
-        httpd = DigestServer(("127.0.0.1", port), make_handler(settings, version, keepalive=keepalive))
+        httpd = DigestServer(("127.0.0.1", port), make_handler(settings, version, keepalive=keepalive, log=log))
     except OSError as e:
         raise DigestError(f"cannot listen on 127.0.0.1:{port}: {e.strerror or e} "
                           f"(another server running? try --port)") from None
@@ -648,10 +715,12 @@ def serve(settings: Settings, reporter: Reporter, port: int = 8000, *,
 
     Runs until Ctrl-C (or ``stop_event``); ``on_ready(server, watcher)`` is called once serving.
     """
-    httpd, version = make_server(settings, port)
+    log = BuildLog()
+    httpd, version = make_server(settings, port, log=log)
 
     def rebuilt(result):
-        if result is not None and not getattr(result, "nothing_changed", False):
+        changed = log.set(watcher.last_diagnostics)
+        if changed or (result is not None and not getattr(result, "nothing_changed", False)):
             version.bump()
         if on_rebuild is not None:
             on_rebuild(result)

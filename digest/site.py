@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
 import os
 import shutil
 import signal
@@ -32,7 +33,7 @@ from typing import Callable
 
 from . import __version__
 from .article import Article, Translation
-from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article
+from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article, orphan_files
 from .errors import InputError, Reporter, progress_bar
 from .settings import Settings
 from .state import BuildState, digest_of, tree_stat
@@ -68,6 +69,7 @@ class BuildResult:
     sentences_translated: int = 0
     seconds: float = 0.0
     skipped_stages: list[str] = field(default_factory=list)
+    site: "SiteData | None" = None       # what was built (kept for `review`, which stops after translate)
 
     def summary(self) -> str:
         if self.nothing_changed:
@@ -318,10 +320,12 @@ def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
         term_cache.update({term_key[t]: tr.terms[t] for t in term_todo if t in tr.terms})
     site.keyword_en = {t: term_cache[term_key[t]] for t in terms if term_key[t] in term_cache}
     if keys_out is not None:
-        keys_out.update({s: keys[s] for s, t in site.translations.items() if s in keys and not t.stale})
+        keys_out.update({s: keys[s] for s, t in site.translations.items() if s in keys and not t.human_issues})
     if state is not None:
+        # a translation with stale or orphaned human items is made again every build, so that
+        # every build names them until they are fixed
         state.put_many("translation", {keys[s]: t for s, t in site.translations.items()
-                                       if s in keys and not t.stale}, replace_all=True)
+                                       if s in keys and not t.human_issues}, replace_all=True)
         state.put_many("term", {term_key[t]: site.keyword_en[t] for t in site.keyword_en}, replace_all=True)
     return sent
 
@@ -338,6 +342,7 @@ def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
         if (not translate_only and state.get_meta("fingerprint") == fingerprint
                 and output_intact(settings, state)):
             result.nothing_changed = True
+            _repeat_standing(state, reporter)
             result.seconds = time.perf_counter() - t0
             print(f"build: {result.summary()}", flush=True)
             return result
@@ -371,7 +376,9 @@ def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
                                if slug in translation_keys}
         else:
             _skip(result, reporter, "translate")
+        _keep_standing(state, settings, site, reporter)
         if translate_only:
+            result.site = site
             result.seconds = time.perf_counter() - t0
             return result
 
@@ -388,6 +395,32 @@ def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
     result.seconds = time.perf_counter() - t0
     print(f"build: {result.summary()}", flush=True)
     return result
+
+
+def _keep_standing(state: BuildState, settings: Settings, site: SiteData, reporter: Reporter) -> None:
+    """Warn about English files whose Chinese is missing, and remember the warnings that stand
+    until the content is fixed (stale and orphaned human translations), so that a build with
+    nothing changed repeats them instead of falling silent."""
+    standing = []
+    for p in orphan_files(settings.content_dir, {a.slug for a in site.articles}):
+        msg = (f"English translation without its Chinese: {p.name[:-len(EN_SUFFIX)]}{ZH_SUFFIX} is missing "
+               "(or could not be read); this file is not used")
+        reporter.warning(p, 1, msg)
+        standing.append((str(p), 1, msg))
+    for slug, t in site.translations.items():
+        for issue in getattr(t, "human_issues", ()):
+            from .translate.overrides import issue_message
+            standing.append((issue.path, issue.line, issue_message(slug, issue)))
+    state.set_meta("standing", json.dumps(standing, ensure_ascii=False))
+
+
+def _repeat_standing(state: BuildState, reporter: Reporter) -> None:
+    try:
+        standing = json.loads(state.get_meta("standing") or "[]")
+    except ValueError:
+        return
+    for path, line, msg in standing:
+        reporter.warning(path, line, msg)
 
 
 def _skip(result: BuildResult, reporter: Reporter, stage: str) -> None:

@@ -534,3 +534,68 @@ def test_watch_survives_content_folder_recreated(tmp_path, monkeypatch):
         stop.set()
         t.join(timeout=10)
     assert not t.is_alive()
+
+
+# ---------------------------------------------------------------- errors shown in the open page
+
+def test_build_problems_are_shown_over_served_pages_never_in_output(site_dir):
+    from digest.errors import Diagnostic
+    settings, out = site_dir
+    log = srv.BuildLog()
+    httpd, version = srv.make_server(settings, 0, keepalive=0.2, log=log)
+    t = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    t.start()
+    try:
+        port = httpd.server_address[1]
+        _, _, body = raw_request(port, "/a/")
+        assert b"digest-overlay" not in body                      # a clean build: no overlay
+        assert log.set([Diagnostic("content/x.en.md", 3, "error", "front matter: unknown key 'titel'"),
+                        Diagnostic("content/y.en.md", 9, "warning", "stale human translation: y, block 2 <b>")])
+        _, _, body = raw_request(port, "/a/")
+        soup = BeautifulSoup(body.decode("utf-8"), "html5lib")
+        box = soup.find(id="digest-overlay")
+        assert box is not None and "has-errors" in box["class"]
+        items = [li.get_text() for li in box.find_all("li")]
+        assert items == ["content/x.en.md:3: error: front matter: unknown key 'titel'",
+                         "content/y.en.md:9: warning: stale human translation: y, block 2 <b>"]
+        assert "1 error and 1 warning" in box.find("summary").get_text()
+        # styled from a served-only stylesheet the page's CSP allows (style-src 'self'); no script
+        assert soup.find("link", href=srv.OVERLAY_CSS_PATH) is not None
+        assert [s.get("src") for s in soup.find_all("script")] == [srv.RELOAD_JS_PATH]
+        status, headers, css = raw_request(port, srv.OVERLAY_CSS_PATH)
+        assert status == 200 and headers["content-type"].startswith("text/css") and b".digest-overlay" in css
+        for f in out.rglob("*.html"):
+            if f.is_file():
+                assert "digest-overlay" not in f.read_text(encoding="utf-8")
+        assert not log.set(list(log._diagnostics))                # same problems: no reload needed
+        assert log.set([])
+        _, _, body = raw_request(port, "/a/")
+        assert b"digest-overlay" not in body
+    finally:
+        version.close()
+        httpd.shutdown()
+        httpd.server_close()
+        t.join(timeout=5)
+
+
+def test_watcher_keeps_the_last_builds_diagnostics_only(tmp_path):
+    s = Settings(root=tmp_path, cache_dir=tmp_path / "cache")
+    rep = Reporter(quiet=True, stream=__import__("io").StringIO())
+    n = []
+
+    def build():
+        n.append(1)
+        if len(n) == 1:
+            rep.warning("content/a.en.md", 2, "first build's warning")
+            return site.BuildResult()
+        if len(n) == 2:
+            return None                                            # failed, reported on the console only
+        return site.BuildResult()
+
+    w = srv.Watcher(s, rep, build=build)
+    w.rebuild()
+    assert [d.message for d in w.last_diagnostics] == ["first build's warning"]
+    w.rebuild()
+    assert [d.level for d in w.last_diagnostics] == ["error"]
+    w.rebuild()
+    assert w.last_diagnostics == []

@@ -25,9 +25,43 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 ORIGIN_TEXT = {
     "machine": "This English text was machine-translated.",
     "human": "This English text was translated by a person.",
-    "mixed": "This English text was translated partly by a person, partly by machine.",
+    "mixed": "This English text was translated partly by a person (marked ✎), partly by machine.",
     "missing": "No English translation is available yet; the Chinese text is shown.",
 }
+
+
+def origin_text(origin: str, translator: str | None) -> str:
+    """The footer's line on who made the English."""
+    if translator and origin == "human":
+        return f"This English text was translated by {translator}."
+    if translator and origin == "mixed":
+        return f"This English text was translated partly by {translator} (marked ✎), partly by machine."
+    return ORIGIN_TEXT[origin]
+
+
+def block_marks(t: Translation | None) -> tuple[dict[int, list[str]], set[int]]:
+    """Per block of a translation: the reasons its machine sentences were flagged (the block is
+    shown as unchecked), and the blocks whose human English was made from older Chinese."""
+    flagged: dict[int, list[str]] = {}
+    stale: set[int] = set()
+    if t is None:
+        return flagged, stale
+    for f in t.flags:
+        if f.unit == "block":
+            flagged.setdefault(f.block, []).extend(f.reasons)
+    for iss in getattr(t, "human_issues", ()):
+        if iss.kind == "stale" and iss.unit == "block":
+            stale.add(iss.block)
+    return flagged, stale
+
+
+def _en_info(t: Translation | None) -> dict:
+    """What a page says about its article's English: who made it, what is unchecked."""
+    if t is None:
+        return {"en_origin": "missing", "translator": None, "title_flagged": False, "n_flagged": 0}
+    return {"en_origin": t.origin, "translator": getattr(t, "translator", None),
+            "title_flagged": any(f.unit in ("title", "subtitle") for f in t.flags),
+            "n_flagged": len({(f.unit, f.block) for f in t.flags})}
 CREDIT_LINKS = [
     ("Argos Translate", "https://github.com/argosopentech/argos-translate"),
     ("OPUS-MT", "https://github.com/Helsinki-NLP/Opus-MT"),
@@ -189,6 +223,8 @@ def _common(cx: _Ctx, path: str, lang: str, title: str, alternates: dict[str, st
         "credit": cx.site.model_credit,
         "credit_links": CREDIT_LINKS,
         "origin_text": None,
+        "en_origin": None,          # on an article's pages: who made its English
+        "translator": None,
     }
 
 
@@ -198,12 +234,8 @@ def _kw_links(cx: _Ctx, a: Article, lang: str, path: str) -> list[dict]:
 
 
 def _heading_ids(a: Article) -> dict[int, str]:
-    ids, n = {}, 0
-    for i, b in enumerate(a.blocks):
-        if b.kind == "heading":
-            n += 1
-            ids[i] = f"s{n}"
-    return ids
+    return {i: x for i, (b, x) in enumerate(zip(a.blocks, urls.block_anchors([b.kind for b in a.blocks])))
+            if b.kind == "heading"}
 
 
 def _summary(a: Article, t: Translation | None, lang: str) -> dict:
@@ -261,11 +293,13 @@ def article_page(cx: _Ctx, a: Article, lang: str) -> Page:
         text_lang = "zh-Hans"
         origin = None if lang == "zh" else "missing"
     blocks = []
+    flagged, stale_blocks = block_marks(t if lang == "en" else None)
     for i, b in enumerate(src_blocks):
         blocks.append({"kind": b.kind, "html": inline_html(b.text),
                        "id": hid.get(i, f"p{i + 1}"),
                        "other": urls.rel(path, urls.article(other, a.slug), hid.get(i, f"p{i + 1}")),
-                       "origin": origins[i] if i < len(origins) else None})
+                       "origin": origins[i] if i < len(origins) else None,
+                       "flagged": flagged.get(i), "stale": i in stale_blocks})
     ctx = _common(cx, path, lang, plain_text(head["title"]),
                   {"zh": urls.article("zh", a.slug), "en": urls.article("en", a.slug)},
                   og_type="article",
@@ -284,8 +318,10 @@ def article_page(cx: _Ctx, a: Article, lang: str) -> Page:
         toc=[{"id": hid[i], "html": inline_html(src_blocks[i].text),
               "href": f"#{hid[i]}"} for i in sorted(hid)],
     )
+    ctx.update(_en_info(t))
+    ctx["title_origin"] = t.title_origin if t is not None else None
     if lang == "en":
-        ctx["origin_text"] = ORIGIN_TEXT[origin]
+        ctx["origin_text"] = origin_text(origin, ctx["translator"])
     return Page(path, "article.html", ctx)
 
 
@@ -294,11 +330,13 @@ def parallel_page(cx: _Ctx, a: Article) -> Page:
     t = cx.tr(a)
     hid = _heading_ids(a)
     rows = []
+    flagged, stale_blocks = block_marks(t)
     for i, b in enumerate(a.blocks):
         eb = t.blocks[i] if t is not None else None
         rows.append({"kind": b.kind, "id": hid.get(i, f"p{i + 1}"), "zh": inline_html(b.text),
                      "en": inline_html(eb.text) if eb is not None else None,
-                     "origin": t.origins[i] if t is not None and i < len(t.origins) else None})
+                     "origin": t.origins[i] if t is not None and i < len(t.origins) else None,
+                     "flagged": flagged.get(i), "stale": i in stale_blocks})
     ctx = _common(cx, path, "zh", f"{plain_text(a.title)} · {plain_text(t.title) if t else ''}".strip(" ·"),
                   None, og_type="article")
     ctx["html_lang"] = "zh-Hans"
@@ -316,7 +354,9 @@ def parallel_page(cx: _Ctx, a: Article) -> Page:
         stale=bool(t and t.stale),
         keywords_zh=_kw_links(cx, a, "zh", path), keywords_en=_kw_links(cx, a, "en", path),
     )
-    ctx["origin_text"] = ORIGIN_TEXT[ctx["origin"]]
+    ctx.update(_en_info(t))
+    ctx["title_origin"] = t.title_origin if t is not None else None
+    ctx["origin_text"] = origin_text(ctx["origin"], ctx["translator"])
     ctx["search_js"] = None
     return Page(path, "parallel.html", ctx)
 

@@ -119,6 +119,19 @@ def parallel(slug: str) -> str:
     return safe_rel(f"parallel/{article_slug(slug)}.html")
 
 
+def block_anchors(kinds: list[str]) -> list[str]:
+    """The id of each block of an article page (and of its row in the side-by-side view):
+    ``s<n>`` for the n-th heading, ``p<i>`` for a paragraph, i counting every block from 1."""
+    out, n = [], 0
+    for i, kind in enumerate(kinds):
+        if kind == "heading":
+            n += 1
+            out.append(f"s{n}")
+        else:
+            out.append(f"p{i + 1}")
+    return out
+
+
 def keywords_index(lang: str) -> str:
     assert lang in LANGS
     return f"{lang}/keywords/index.html"

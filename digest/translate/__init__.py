@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..article import Article, Block, Translation
+from ..article import Article, Block, SentenceFlag, Translation
 from ..content import EN_SUFFIX
 from ..errors import BuildError, InputError, Reporter, progress_bar
 from .glossary import (Glossary, check_terms, has_debris, inline, load_glossary, protect, restore,
                        strip_debris, token_counts)
 from .memory import TranslationMemory, tm_key
 from .model_store import resolve_model
-from .overrides import Override, load_override
+from .overrides import Override, issue_message, load_override
 from .romanise import romanise_byline, romanise_leftovers, romanise_name
 from .sentences import join_english, split_sentences
 
@@ -118,10 +118,88 @@ def _load_overrides(articles, settings, reporter: Reporter) -> dict[str, Overrid
             continue
         for line, msg in ov.problems:
             reporter.error(p, line, msg) if "not used" in msg else reporter.warning(p, line, msg)
-        if ov.stale:
-            reporter.warning(p, 1, f"stale translation: {a.slug} (the Chinese changed after this "
-                                   "translation was made; update it and its zh_sha256)")
+        for issue in ov.issues:
+            reporter.warning(p, issue.line, issue_message(a.slug, issue))
         out[a.slug] = ov
+    return out
+
+
+def _unit_text(planner: _Planner, keys: list[str], fixed: dict[int, str]) -> str:
+    """A unit's English: the machine's sentences, with the human ones in their places."""
+    if not fixed:
+        return planner.text(keys)
+    return join_english([fixed[n] if n in fixed else planner.text([k]) for n, k in enumerate(keys)])
+
+
+def assemble(a: Article, plan: dict, blocks: list, ov: Override | None, planner: _Planner,
+             model_id: str) -> Translation:
+    """One article's Translation: human blocks and sentences where the override gives them
+    (matched by the hash of their Chinese), the machine's everywhere else."""
+    en_blocks, origins = [], []
+    for i, b in enumerate(a.blocks):
+        human = ov.blocks[i] if ov else None
+        if human is not None:
+            en_blocks.append(Block(b.kind, human.text)); origins.append("human")
+            continue
+        fixed = ov.human_sentences("block", i) if ov else {}
+        en = _unit_text(planner, blocks[i], fixed)
+        en_blocks.append(Block(b.kind, like_source_end(b.text, en) if b.kind == "heading" else en))
+        origins.append("mixed" if fixed else "machine")
+
+    def unit(name):
+        human = getattr(ov, name) if ov else None
+        if human:
+            return human
+        source = getattr(a, name)
+        fixed = ov.human_sentences(name) if ov else {}
+        return like_source_end(source, _unit_text(planner, plan[name], fixed)) if plan[name] else None
+
+    t = Translation(
+        slug=a.slug, title=unit("title") or a.title, blocks=en_blocks, origins=origins,
+        subtitle=unit("subtitle"), dateline=unit("dateline"),
+        byline=(ov.byline if ov and ov.byline else romanise_byline(a.byline)),
+        editor=(ov.editor if ov and ov.editor else romanise_byline(a.editor)),
+        model_id=model_id, stale=bool(ov and ov.stale),
+        title_origin="human" if ov and (ov.title or ov.human_sentences("title")) else "machine",
+        translator=ov.translator if ov else None,
+        human_issues=list(ov.issues) if ov else [])
+    t.flags = without_human(t.flags or machine_flags(a, plan, blocks, planner), ov)
+    return t
+
+
+def machine_flags(a: Article, plan: dict, blocks: list, planner: _Planner) -> list[SentenceFlag]:
+    """The checks' verdicts, placed: a sentence job that carries ``reasons`` (and optionally
+    ``severity``), set by the translate stage's checks, becomes a SentenceFlag at its unit,
+    block and sentence number (the review list and the English page read them)."""
+    out = []
+
+    def unit(name: str, block: int, keys: list[str] | None) -> None:
+        for n, k in enumerate(keys or ()):
+            job = planner.jobs[k]
+            reasons = tuple(getattr(job, "reasons", ()) or ())
+            if reasons:
+                out.append(SentenceFlag(name, block, n, job.source, job.result or "", reasons,
+                                        int(getattr(job, "severity", 1) or 1)))
+    for name in ("title", "subtitle", "dateline"):
+        unit(name, -1, plan.get(name))
+    for i, keys in enumerate(blocks):
+        unit("block", i, keys)
+    return out
+
+
+def without_human(flags: list, ov: Override | None) -> list:
+    """Flags of machine sentences only: a block or sentence a person translated is never flagged."""
+    if ov is None:
+        return list(flags)
+    out = []
+    for f in flags:
+        if f.unit == "block" and 0 <= f.block < len(ov.blocks) and ov.blocks[f.block] is not None:
+            continue
+        if f.unit != "block" and getattr(ov, f.unit, None):
+            continue
+        if f.sentence in ov.human_sentences(f.unit, f.block if f.unit == "block" else -1):
+            continue
+        out.append(f)
     return out
 
 
@@ -146,7 +224,7 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
         plan = {k: (planner.unit(v, g) if v and not (ov and getattr(ov, k)) else None) for k, v in units.items()}
         blocks = []
         for i, b in enumerate(a.blocks):
-            human = ov.blocks[i] if ov and i < len(ov.blocks) else None
+            human = ov.blocks[i] if ov else None
             blocks.append(None if human is not None else planner.unit(b.text, g))
         plans[a.slug] = (plan, blocks)
     term_keys = {}
@@ -173,32 +251,8 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
 
     for a in articles:
         plan, blocks = plans[a.slug]
-        ov = overrides.get(a.slug)
-        en_blocks, origins = [], []
-        for i, b in enumerate(a.blocks):
-            human = ov.blocks[i] if ov and i < len(ov.blocks) else None
-            if human is not None:
-                en_blocks.append(Block(b.kind, human.text)); origins.append("human")
-            else:
-                en = planner.text(blocks[i])
-                en_blocks.append(Block(b.kind, like_source_end(b.text, en) if b.kind == "heading" else en))
-                origins.append("machine")
-
-        def unit(name):
-            human = getattr(ov, name) if ov else None
-            if human:
-                return human
-            return like_source_end(units_of[name], planner.text(plan[name])) if plan[name] else None
-
-        units_of = {"title": a.title, "subtitle": a.subtitle, "dateline": a.dateline}
-
-        result.translations[a.slug] = Translation(
-            slug=a.slug, title=unit("title") or a.title, blocks=en_blocks, origins=origins,
-            subtitle=unit("subtitle"), dateline=unit("dateline"),
-            byline=(ov.byline if ov and ov.byline else romanise_byline(a.byline)),
-            editor=(ov.editor if ov and ov.editor else romanise_byline(a.editor)),
-            model_id=package.model_id, stale=bool(ov and ov.stale),
-            title_origin="human" if ov and ov.title else "machine")
+        result.translations[a.slug] = assemble(a, plan, blocks, overrides.get(a.slug), planner,
+                                               package.model_id)
     for t, keys in term_keys.items():
         result.terms[t] = _clean_term(planner.text(keys))
     return result
