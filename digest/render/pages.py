@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import pickle
 import shutil
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -111,15 +113,41 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> jinja2.Environme
         tag = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
         folder = Path(cache_dir) / "templates" / tag
         try:
-            if not folder.is_dir():                 # first use of this code: older folders go
-                for old in folder.parent.glob("*") if folder.parent.is_dir() else []:
-                    shutil.rmtree(old, ignore_errors=True)
+            if not folder.is_dir():                 # first use of this code: old folders go
+                _prune_template_caches(folder.parent)
             folder.mkdir(parents=True, exist_ok=True)
-            cache = jinja2.FileSystemBytecodeCache(str(folder))
+            os.utime(folder)                        # in use: not old to another version's build
+            cache = _TolerantBytecodeCache(str(folder))
         except OSError:
             cache = None                            # no cache then; never a reason to fail
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(theme_dir) / "templates")),
                               bytecode_cache=cache, **options)
+
+
+# another checkout's build (another code version) may be using its folder right now
+TEMPLATE_CACHE_MAX_AGE = 7 * 24 * 3600
+
+
+def _prune_template_caches(parent: Path) -> None:
+    """Remove compiled-template folders of other code versions not used for a week."""
+    now = time.time()
+    for old in parent.glob("*") if parent.is_dir() else []:
+        try:
+            if now - old.stat().st_mtime > TEMPLATE_CACHE_MAX_AGE:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
+
+
+class _TolerantBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A cache that can vanish under a build (removed by hand, or by an older release's
+    pruning): a template is then compiled, never a reason to fail."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:

@@ -360,6 +360,31 @@ def test_compiled_templates_are_cached_and_follow_template_edits(tmp_path):
     assert render_page(make_env(theme, blocked / "sub"), page) == b"two &lt;b&gt;"
 
 
+def test_template_cache_of_another_checkout_in_use_is_kept_and_its_loss_is_harmless(tmp_path):
+    # two checkouts of different versions build at once on one cache: neither may delete the
+    # other's compiled templates while it runs, and a folder that vanishes is only a cache miss
+    import os
+    import shutil
+    import time
+    from digest.render import pages
+    from digest.render.pages import Page, make_env, render_page
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "themes" / "default", theme)
+    (theme / "templates" / "t.html").write_text("one {{ x }}", encoding="utf-8")
+    cache = tmp_path / "cache"
+    recent = cache / "templates" / "other-version-building-now"
+    stale = cache / "templates" / "version-unused-for-weeks"
+    for d in (recent, stale):
+        d.mkdir(parents=True)
+    old = time.time() - pages.TEMPLATE_CACHE_MAX_AGE - 60
+    os.utime(stale, (old, old))
+    env = make_env(theme, cache)
+    assert recent.is_dir() and not stale.exists()
+    for d in (cache / "templates").iterdir():
+        shutil.rmtree(d)                                      # pruned under a running build
+    assert render_page(env, Page("t/index.html", "t.html", {"x": 1})) == b"one 1"
+
+
 def _listed(p: Path, selector: str) -> list[str]:
     return [a["href"].split("/")[-1][: -len(".html")] for a in soup(p).select(selector)]
 
