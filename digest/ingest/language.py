@@ -134,3 +134,8 @@ def logprob(text: str) -> tuple[float, int]:
         score += math.log(p)
         prev = c
     return score, n
+
+
+def in_word(pair: str) -> bool:
+    """Do two characters (either script) stand next to each other inside a dictionary word?"""
+    return model().bi.get(to_simplified(pair), 0) > 0

@@ -33,26 +33,28 @@ any U+FFFD. Nothing is ever guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .annotations import PINYIN_LETTERS, TONED
 from .chars import HAN_RE
-from .language import PROSE_SYMBOLS, char_count, logprob
+from .language import PROSE_SYMBOLS, char_count, in_word, logprob
 
 MAX_RUN = 32
 MIN_HAN = 3               # a repair restores at least three Han characters
 MIN_GAIN = 3.0            # nats per character the repaired text must gain over the damaged one
 MIN_REPAIRED = -9.0       # nats per character the repaired text must reach on its own
 DAMAGED_BELOW = -11.0     # a run not repaired is reported when it scores below this per character
+AMBIGUOUS = 2.0           # nats: a rival start this close makes a repair ambiguous
 RARE = 100                # a Han character the dictionary uses fewer times (either script) is evidence
 # remnants of lost bytes: replacement characters, or "?" + a dangling "pinyin)" after a Han char
 REMNANT_RE = re.compile(f"\ufffd+|(?<=[^\\x00-\\x7f])\\?(?=[{PINYIN_LETTERS}]*[{TONED}])"
                         f"[{PINYIN_LETTERS}]{{1,7}}\\)")
 # a lone ASCII byte that a GBK pair can end with, right after Chinese: a symbol such as "_" or
-# "`" anywhere, a lowercase letter when Chinese follows; capitals are left out ("A股", "B计划"
-# are prose)
-LONE_RE = re.compile(r"(?<=[\u3400-\u9fff《“”「（，])(?:[\[\\\]^_`{|}~]|[a-z](?=[\u3400-\u9fff，。、；：！？”」]))")
+# "`" anywhere, a letter when Chinese follows. A capital is only reported when neither it and
+# the next character nor the two characters after it are part of a dictionary word ("A股",
+# "B计划" and "X光" are prose; "黨M織" is 組 without its first byte)
+LONE_RE = re.compile(r"(?<=[\u3400-\u9fff《“”「（，、])(?:[\[\\\]^_`{|}~]|[a-zA-Z](?=[\u3400-\u9fff，。、；：！？”」]))")
 _LETTER_AFTER_HAN = re.compile(r"(?<=[^\x00-\x7f])[@-~]")
 
 
@@ -71,6 +73,7 @@ class Candidate:
     gain: float               # nats per character, repaired over damaged
     repaired_score: float     # nats per character of the repaired text
     damaged_score: float      # nats per character of the damaged run
+    ambiguous: bool = False   # a window one character longer or shorter reads almost as well
 
 
 def _shift(run: str, before_fffd: bool) -> str | None:
@@ -136,7 +139,9 @@ def candidate(line: str, lo: int, end: int, last_start: int, floor: int) -> Cand
     """The most likely shift-back of a run starting in ``lo..last_start`` and ending at ``end``.
 
     The windows share the span ``lo..end`` (what precedes a window is scored as it stands), so
-    their total scores compare, and the best total wins.
+    their total scores compare, and the best total wins. Which character is the first misread
+    one is the weak point: when a window one character longer or shorter scores within
+    ``AMBIGUOUS`` nats and would itself pass as a repair, the best is marked ambiguous.
     """
     before_fffd = line[end:end + 1] == "\ufffd"
     left, right = line[max(floor, lo - 2):lo], "" if before_fffd else line[end:end + 2]
@@ -156,15 +161,23 @@ def candidate(line: str, lo: int, end: int, last_start: int, floor: int) -> Cand
                                              _per_char(repaired), _per_char(damaged))))
     if not scored:
         return None
-    return max(scored, key=lambda tc: tc[0])[1]
+    top, best = max(scored, key=lambda tc: tc[0])
+    rivals = [c for total, c in scored if abs(c.start - best.start) == 1 and total >= top - AMBIGUOUS
+              and plausible(c)]
+    return replace(best, ambiguous=True) if rivals else best
 
 
 _ASCII_TAIL = "@[\\]^_`{|}~abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def verified(c: Candidate) -> bool:
+def plausible(c: Candidate) -> bool:
+    """Would the shift-back pass as a repair (leaving aside where exactly it starts)?"""
     return (c.repaired is not None and len(HAN_RE.findall(c.repaired)) >= MIN_HAN
             and c.gain >= MIN_GAIN and c.repaired_score >= MIN_REPAIRED)
+
+
+def verified(c: Candidate) -> bool:
+    return plausible(c) and not c.ambiguous
 
 
 def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
@@ -202,7 +215,7 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
             warnings.append(f"mojibake: '{c.damaged}' repaired as '{c.repaired}' (GBK bytes shifted "
                             f"by one); the character before it lost a byte and cannot be recovered{lost}")
             last = c.end
-        elif inside and c.damaged_score < DAMAGED_BELOW and c.gain >= MIN_GAIN \
+        elif plausible(c) or inside and c.damaged_score < DAMAGED_BELOW and c.gain >= MIN_GAIN \
                 and (len(HAN_RE.findall(c.repaired or "")) >= MIN_HAN or c.damaged[-1].isascii()):
             warnings.append(f"mojibake: '{c.damaged}' looks like GBK bytes read one byte off, but the "
                             f"repair '{c.repaired}' cannot be verified; kept as it is")
@@ -225,9 +238,14 @@ def _around(line: str, a: int, b: int) -> str:
 
 
 def _lone_warnings(line: str) -> list[str]:
-    return [f"mojibake: '{line[max(0, m.start() - 1):m.end() + 1]}': '{m.group()}' between Chinese "
-            f"characters looks like the second byte of a GBK character whose first byte was lost; "
-            f"kept as it is" for m in LONE_RE.finditer(line)]
+    out = []
+    for m in LONE_RE.finditer(line):
+        k = m.start()
+        if m.group().isupper() and (in_word(line[k:k + 2]) or in_word(line[k + 1:k + 3])):
+            continue
+        out.append(f"mojibake: '{line[max(0, k - 1):k + 2]}': '{m.group()}' after a Chinese character "
+                   f"looks like the second byte of a GBK character whose first byte was lost; kept as it is")
+    return out
 
 
 def remnant_spans(line: str) -> list[tuple[int, int]]:
