@@ -30,7 +30,7 @@ from .script import to_simplified
 # punctuation and symbols sound Chinese prose uses: scored as a boundary, not as evidence
 PROSE_SYMBOLS = frozenset(
     "，。、；：！？“”‘’（）《》〈〉「」『』【】〔〕〖〗…—－～·•×÷±≈≠≤≥∶℃°′″％‰§№★☆●○◎◇◆□■△▲→←↑↓"
-    "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ①②③④⑤⑥⑦⑧⑨⑩⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"
+    "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ①②③④⑤⑥⑦⑧⑨⑩"
     "\u3000＂＃＄＆＇＊＋／＜＝＞＠［＼］＾＿｀｛｜｝￥")
 SYMBOL = -3.0            # log probability of a punctuation mark (about one character in twenty)
 LAMBDA = 0.7              # weight of the bigram estimate against the unigram one
