@@ -55,7 +55,7 @@ REMNANT_RE = re.compile(f"\ufffd+|(?<=[^\\x00-\\x7f])\\?(?=[{PINYIN_LETTERS}]*[{
 # the next character nor the two characters after it are part of a dictionary word ("A股",
 # "B计划" and "X光" are prose; "黨M織" is 組 without its first byte)
 LONE_RE = re.compile(r"(?<=[\u3400-\u9fff《“”「（，、])(?:[\[\\\]^_`{|}~]|[a-zA-Z](?=[\u3400-\u9fff，。、；：！？”」]))")
-_LETTER_AFTER_HAN = re.compile(r"(?<=[^\x00-\x7f])[@-~]")
+_LETTER_AFTER_HAN = re.compile(r"(?<=[^\x00-\u024f])[@-~]")
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,9 @@ def _suspect(ch: str) -> bool:
     if ch == "\ufffd" or not HAN_RE.match(ch):
         return True
     return char_count(ch) < RARE
+
+
+_PLAIN: set[str] = set()        # characters already found not to be suspects (a memo)
 
 
 def _prose(text: str) -> bool:
@@ -193,7 +196,11 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
     warnings: list[str] = []
     out: list[str] = []
     last = 0
-    suspects = [k for k, c in enumerate(line) if _suspect(c)]
+    chars = set(line) - _PLAIN                          # the distinct characters, at C speed
+    odd = {c for c in chars if _suspect(c)}
+    if len(_PLAIN) < 100_000:
+        _PLAIN.update(chars - odd)
+    suspects = [k for k, c in enumerate(line) if c in odd] if odd else []
     # an ASCII letter right after Chinese may end a run misread without any rare character
     triggers = sorted(set(suspects) | {m.start() - 1 for m in _LETTER_AFTER_HAN.finditer(line)})
     for s in triggers:
