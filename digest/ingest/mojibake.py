@@ -51,9 +51,10 @@ RARE = 100                # a Han character the dictionary uses fewer times (eit
 REMNANT_RE = re.compile(f"\ufffd+|(?<=[^\\x00-\\x7f])\\?(?=[{PINYIN_LETTERS}]*[{TONED}])"
                         f"[{PINYIN_LETTERS}]{{1,7}}\\)")
 # a lone ASCII byte that a GBK pair can end with, right after Chinese: a symbol such as "_" or
-# "`" anywhere, a letter when Chinese follows. A capital is only reported when neither it and
-# the next character nor the two characters after it are part of a dictionary word ("A股",
-# "B计划" and "X光" are prose; "黨M織" is 組 without its first byte)
+# "`" anywhere, a letter when Chinese follows. A capital is reported when neither it and the
+# next character nor the two characters after it are part of a dictionary word ("A股", "B计划"
+# and "X光" are prose; "黨M織" is 組 without its first byte), or when a GBK character ending
+# in that byte would make words on both sides (see _fits)
 LONE_RE = re.compile(r"(?<=[\u3400-\u9fff《“”「（，、])(?:[\[\\\]^_`{|}~]|[a-zA-Z](?=[\u3400-\u9fff，。、；：！？”」]))")
 _LETTER_AFTER_HAN = re.compile(r"(?<=[^\x00-\u024f])[@-~]")
 
@@ -248,11 +249,26 @@ def _lone_warnings(line: str) -> list[str]:
     out = []
     for m in LONE_RE.finditer(line):
         k = m.start()
-        if m.group().isupper() and (in_word(line[k:k + 2]) or in_word(line[k + 1:k + 3])):
+        if m.group().isupper() and (in_word(line[k:k + 2]) or in_word(line[k + 1:k + 3])) \
+                and not _fits(line[k - 1], m.group(), line[k + 1]):
             continue
         out.append(f"mojibake: '{line[max(0, k - 1):k + 2]}': '{m.group()}' after a Chinese character "
                    f"looks like the second byte of a GBK character whose first byte was lost; kept as it is")
     return out
+
+
+@lru_cache(maxsize=4096)
+def _fits(before: str, byte: str, after: str) -> bool:
+    """Is there a GBK character ending in ``byte`` that makes a dictionary word with the
+    character before and with the one after (``府W絡``: 網 is 0xBE 0x57, 政府 and 網絡 are words)?"""
+    for lead in range(0x81, 0xFF):
+        try:
+            ch = bytes((lead, ord(byte))).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        if in_word(before + ch) and in_word(ch + after):
+            return True
+    return False
 
 
 def remnant_spans(line: str) -> list[tuple[int, int]]:
