@@ -11,24 +11,26 @@ byte gives the original back; the character that lost the byte cannot come
 back, and before a U+FFFD the last character's second byte is gone too (the
 U+FFFD stays in its place).
 
-The rule (constants below), for each character that prose in neither script
-uses (a Han character jieba's dictionary hardly knows in either script, kana,
-box drawing, U+FFFD…): the run around it is shifted back, and the repair is
-made only when
+The rule (constants below). Evidence is a character prose uses in neither
+script (a Han character jieba's dictionary hardly knows, itself or after t2s;
+kana, box drawing, U+FFFD…) or an ASCII letter right after Chinese. The run
+around it is shifted back, from each possible start, and the best reading under
+the character bigram model of :mod:`.language` (both scripts, via t2s) is
+repaired only when
 
-* the repaired text has at least ``MIN_HAN`` Han characters (shorter shifts
-  decode to something plausible by chance),
+* it restores at least ``MIN_HAN`` Han characters (shorter shifts decode to
+  something plausible by chance),
 * it is made of Han characters and prose punctuation only,
-* under the character bigram model of :mod:`.language` (both scripts, via
-  t2s) the repaired text is at least ``MIN_GAIN`` nats per character more
-  likely than the damaged one, and at least ``MIN_REPAIRED`` per character
-  likely on its own.
+* it is at least ``MIN_GAIN`` nats per character more likely than the damaged
+  run and at least ``MIN_REPAIRED`` per character likely on its own,
+* no start one character earlier or later reads within ``AMBIGUOUS`` nats
+  (which character lost the byte must be clear, or a repair could invent one).
 
-A run that fails this but is itself implausible (its worst stretch scores
-below ``DAMAGED_BELOW`` per character and the shift would have made it much
-more likely) is kept as it is and reported, as is a lone ASCII byte between
-Han characters that no word has (``飄P，``: the lead byte of ``揚`` was lost) and
-any U+FFFD. Nothing is ever guessed.
+What fails this but looks damaged is kept as it is and reported: a reading that
+passes all but the last test, a short run that scores below ``DAMAGED_BELOW``
+per character and would gain ``MIN_GAIN``, a lone ASCII byte after Chinese
+(``飄P，``: the lead byte of ``揚`` was lost), any U+FFFD or ``?pinyin)``
+remnant. Nothing is ever guessed.
 """
 from __future__ import annotations
 
@@ -219,9 +221,10 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
             out.append(line[last:c.start])
             out.append(c.repaired)
             repairs.append(Repair(c.damaged, c.repaired))
-            lost = " and the U+FFFD after it stands for the last one" if line[c.end:c.end + 1] == "\ufffd" else ""
+            lost = ("; so is the last one, whose second byte went with the U+FFFD after it"
+                    if line[c.end:c.end + 1] == "\ufffd" else "")
             warnings.append(f"mojibake: '{c.damaged}' repaired as '{c.repaired}' (GBK bytes shifted "
-                            f"by one); the character before it lost a byte and cannot be recovered{lost}")
+                            f"by one); the character that lost a byte is gone and not guessed{lost}")
             last = c.end
         elif plausible(c) or inside and c.damaged_score < DAMAGED_BELOW and c.gain >= MIN_GAIN \
                 and (len(HAN_RE.findall(c.repaired or "")) >= MIN_HAN or c.damaged[-1].isascii()):
