@@ -57,9 +57,11 @@ REMNANT_RE = re.compile(f"\ufffd+|(?<=[^\\x00-\\x7f])\\?(?=[{PINYIN_LETTERS}]*[{
 # next character nor the two characters after it are part of a dictionary word ("A股", "B计划"
 # and "X光" are prose; "黨M織" is 組 without its first byte), or when a GBK character ending
 # in that byte would make words on both sides (see _fits)
-LONE_RE = re.compile(r"(?<=[\u3400-\u9fff《“”「（，、])(?:[\[\\\]^_`{|}~]|[a-zA-Z](?=[\u3400-\u9fff，。、；：！？”」]))")
-_LETTER_AFTER_HAN = re.compile(r"(?<=[^\x00-\u024f])[@-~]")
-
+LONE_AFTER = re.compile("[\u3400-\u9fff《“”「（，、]")
+LONE_SYMBOLS = "[\\]^_`{|}~"
+LONE_BEFORE = re.compile("[\u3400-\u9fff，。、；：！？”」]")
+# an ASCII byte that can end a GBK pair (0x40-0x7E), right after a character that is not Latin
+_ASCII_AFTER_WIDE = re.compile("[^\x00-\u024f][@-~]")
 
 @dataclass(frozen=True)
 class Repair:
@@ -205,7 +207,8 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
         _PLAIN.update(chars - odd)
     suspects = [k for k, c in enumerate(line) if c in odd] if odd else []
     # an ASCII letter right after Chinese may end a run misread without any rare character
-    triggers = sorted(set(suspects) | {m.start() - 1 for m in _LETTER_AFTER_HAN.finditer(line)})
+    after_wide = [m.start() + 1 for m in _ASCII_AFTER_WIDE.finditer(line)]
+    triggers = sorted(set(suspects).union(k - 1 for k in after_wide))
     for s in triggers:
         if s < last:
             continue
@@ -231,8 +234,10 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
             warnings.append(f"mojibake: '{c.damaged}' looks like GBK bytes read one byte off, but the "
                             f"repair '{c.repaired}' cannot be verified; kept as it is")
     out.append(line[last:])
-    line = "".join(out)
-    return line, repairs, warnings + _remnant_warnings(line) + _lone_warnings(line)
+    if repairs:
+        line = "".join(out)
+        after_wide = [m.start() + 1 for m in _ASCII_AFTER_WIDE.finditer(line)]
+    return line, repairs, warnings + _remnant_warnings(line) + _lone_warnings(line, after_wide)
 
 
 def _remnant_warnings(line: str) -> list[str]:
@@ -248,15 +253,22 @@ def _around(line: str, a: int, b: int) -> str:
     return line[k:b]
 
 
-def _lone_warnings(line: str) -> list[str]:
+def _lone_warnings(line: str, after_wide: list[int]) -> list[str]:
+    """Lone ASCII bytes (see LONE_AFTER) among ``after_wide``, the ASCII bytes 0x40-0x7E that
+    follow a character that is not Latin."""
     out = []
-    for m in LONE_RE.finditer(line):
-        k = m.start()
-        if m.group().isupper() and (in_word(line[k:k + 2]) or in_word(line[k + 1:k + 3])) \
-                and not _fits(line[k - 1], m.group(), line[k + 1]):
+    for k in after_wide:
+        byte, before, after = line[k], line[k - 1], line[k + 1:k + 2]
+        if not LONE_AFTER.match(before):
             continue
-        out.append(f"mojibake: '{line[max(0, k - 1):k + 2]}': '{m.group()}' after a Chinese character "
-                   f"looks like the second byte of a GBK character whose first byte was lost; kept as it is")
+        if byte not in LONE_SYMBOLS:
+            if not (byte.isalpha() and after and LONE_BEFORE.match(after)):
+                continue
+            if byte.isupper() and (in_word(line[k:k + 2]) or in_word(line[k + 1:k + 3])) \
+                    and not _fits(before, byte, after):
+                continue
+        out.append(f"mojibake: '{line[k - 1:k + 2]}': '{byte}' after a Chinese character looks like "
+                   f"the second byte of a GBK character whose first byte was lost; kept as it is")
     return out
 
 
