@@ -47,7 +47,7 @@ MIN_HAN = 3               # a repair restores at least three Han characters
 MIN_GAIN = 3.0            # nats per character the repaired text must gain over the damaged one
 MIN_REPAIRED = -9.0       # nats per character the repaired text must reach on its own
 DAMAGED_BELOW = -11.0     # a run not repaired is reported when it scores below this per character
-AMBIGUOUS = 2.0           # nats: a rival start this close makes a repair ambiguous
+AMBIGUOUS = 3.0           # nats: a rival start this close makes a repair ambiguous
 RARE = 100                # a Han character the dictionary uses fewer times (either script) is evidence
 # remnants of lost bytes: replacement characters, or "?" + a dangling "pinyin)" after a Han char
 REMNANT_RE = re.compile(f"\ufffd+|(?<=[^\\x00-\\x7f])\\?(?=[{PINYIN_LETTERS}]*[{TONED}])"
