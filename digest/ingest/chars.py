@@ -3,8 +3,10 @@
 "Common" means a character a news text uses every day: GB2312 level 1 (the
 3755 most frequent simplified characters) or Big5 level 1 (the 5401
 frequently used traditional characters). The set is built from the codecs
-themselves, so no data file is needed. Rarity is the evidence the mojibake
-rule and the decoder's plausibility score rely on.
+themselves, so no data file is needed. The decoder's plausibility score (GB18030
+or Big5?) relies on it; the mojibake rule does not (a set like this misses
+ordinary characters of either script, such as 羣 or 「」, and is no language
+signal): it uses the character bigram model of :mod:`.language`.
 """
 from __future__ import annotations
 

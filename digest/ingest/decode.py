@@ -65,9 +65,12 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as e:
         utf8_err = e
-    # a file whose beginning is clearly UTF-8 is a damaged UTF-8 file, not GB18030 or Big5
+    # a file whose beginning is clearly UTF-8 (Chinese text) is a damaged UTF-8 file, not
+    # GB18030 or Big5; GB18030 bytes can read as a few valid UTF-8 letters (驻英使 d7a4 d3a2
+    # cab9 -> פӢʹ), so what counts is Han characters, most of what is outside ASCII
     prefix = raw[: utf8_err.start].decode("utf-8")
-    if sum(1 for c in prefix if ord(c) > 0x7F) >= 3:
+    han = len(HAN_RE.findall(prefix))
+    if han >= 3 and 2 * han >= sum(1 for c in prefix if ord(c) > 0x7F):
         raise InputError(f"not valid UTF-8: byte 0x{raw[utf8_err.start]:02x} cannot appear here "
                          f"({utf8_err.reason})", name, line_of(raw, utf8_err.start))
     candidates: list[tuple[float, str, str]] = []

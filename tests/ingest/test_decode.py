@@ -46,6 +46,14 @@ def test_invalid_utf8_names_line():
     assert str(e.value).startswith("bad.txt:5: error: not valid UTF-8")
 
 
+def test_gb18030_whose_first_bytes_read_as_utf8_letters():
+    # WMT21's "驻英使馆发言人…" in GB18030 starts d7a4 d3a2 cab9: three valid UTF-8 letters
+    # (פӢʹ) before the first invalid byte; that is not a damaged UTF-8 file
+    text = "驻英使馆发言人：中国政府是网络安全的坚定维护者\n\n全文如下。\n"
+    got, enc = decode(text.encode("gb18030"), "x.txt")
+    assert got == text and enc == "gb18030"
+
+
 def test_undecodable_legacy_names_line():
     raw = b"abc\ndef\n\xff\xff\xff\n"
     with pytest.raises(InputError) as e:

@@ -1,4 +1,12 @@
-from digest.ingest.mojibake import repair_line
+from collections import Counter
+
+import opencc
+import pytest
+
+from digest.ingest import normalise
+from digest.ingest.chars import HAN_RE
+from digest.ingest.mojibake import Repair, repair_line
+from digest.ingest.script import to_simplified
 
 
 def test_seed003_repair_and_warning(art003):
@@ -29,3 +37,118 @@ def test_made_up_shift_repaired():
 def test_no_evidence_no_repair():
     for text in ("犇出项目a", "镌刻在心b", "数字经济c", "Porter(1990)"):
         assert repair_line(text) == (text, [], [])
+
+
+# ---------------------------------------------------------------- sound text is never touched
+# Traditional prose as OpenCC s2t writes it: 裏 ends in the ASCII byte "Y" in GBK, so
+# "家裏" shifted by one byte reads "已Y", and 「」 are not in a Simplified-centred common set
+SOUND_TRADITIONAL = [
+    "一羣年輕人在「公園」裏跑步。",                   # was "repaired" to 涣t年輕人…
+    "「人才哪裏來」是這次會議的主題。",               # was 溉瞬拍难Y來」…
+    "他在家裏看書，一羣孩子在院子裏玩。",             # was 他在已Y看書，涣t孩子在院友Y玩。
+    "他說「我們家裏的事情」，大家都知道。",
+]
+
+
+@pytest.mark.parametrize("text", SOUND_TRADITIONAL)
+def test_sound_traditional_untouched(text):
+    assert repair_line(text) == (text, [], [])
+
+
+def test_sound_traditional_file_and_big5_keep_every_character():
+    text = "家裏的故事\n" + "\n".join(SOUND_TRADITIONAL) + "\n"
+    taiwan = opencc.OpenCC("s2tw").convert(text)          # Big5 has 裡 and 群, not 裏 and 羣
+    for text, raw in ((text, text.encode("utf-8")), (taiwan, taiwan.encode("big5"))):
+        r = normalise(raw, "t.txt")
+        assert not r.article.repairs.get("mojibake") and not r.warnings
+        a = r.article
+        out = "".join([a.title] + [b.text for b in a.blocks])
+        assert Counter(HAN_RE.findall(out)) == Counter(HAN_RE.findall(to_simplified(text)))
+
+
+def test_real_rare_characters_and_capitals_untouched():
+    for text in ("“犇”出项目建设加速度", "A股上涨，B计划启动", "X光检查", "他的iPhone坏了"):
+        assert repair_line(text) == (text, [], [])
+
+
+# ---------------------------------------------------------------- damage: repaired or reported
+TRAD = "京口經開區優化職能分工，聚焦主責主業，為高質量發展提供了組織保障和政策支撐。"
+SIMP = "京口经开区优化职能分工，聚焦主责主业，为高质量发展提供了组织保障和政策支撑。"
+
+
+def drop_byte(text: str, pos: int) -> str:
+    """``text`` in GBK with the byte at ``pos`` lost, read back as GBK (how the seeds' damage arose)."""
+    data = text.encode("gbk")
+    return (data[:pos] + data[pos + 1:]).decode("gbk", errors="replace")
+
+
+def han_bytes(text: str):
+    """(index of the character, byte offset) for every byte of every Han character."""
+    pos = 0
+    for i, c in enumerate(text):
+        n = len(c.encode("gbk"))
+        if HAN_RE.match(c):
+            yield from ((i, pos + b) for b in range(n))
+        pos += n
+
+
+def fffd_for_one(line: str, ideal: str) -> bool:
+    """``line`` is ``ideal`` but for one character kept as U+FFFD (its second byte was lost)."""
+    if len(line) != len(ideal):
+        return False
+    k = next((n for n, (a, b) in enumerate(zip(line, ideal)) if a != b), len(line))
+    return line[k:k + 1] == "\ufffd" and line[k + 1:] == ideal[k + 1:]
+
+
+def test_traditional_damage_repaired():
+    # 聚 lost its first byte: 焦主責主業 read as 劢怪髫熤鳂I
+    damaged = drop_byte(TRAD, TRAD.encode("gbk").index("聚".encode("gbk")))
+    assert "劢怪髫熤鳂I" in damaged
+    line, repairs, warnings = repair_line(damaged)
+    assert line == TRAD.replace("聚", "", 1)
+    assert repairs == [Repair("劢怪髫熤鳂I", "焦主責主業")] and "repaired as '焦主責主業'" in warnings[0]
+
+
+def test_simplified_damage_repaired_up_to_the_replacement_character():
+    # 发 lost its first byte; the misread run ends where a pair is not GBK (U+FFFD), which took
+    # the second byte of 织 with it: 织 stays U+FFFD, everything between is repaired
+    damaged = drop_byte(SIMP, SIMP.encode("gbk").index("发".encode("gbk")))
+    assert "⒄固峁┝俗橹\ufffd" in damaged
+    line, repairs, warnings = repair_line(damaged)
+    assert line == SIMP.replace("发", "", 1).replace("织", "\ufffd", 1)
+    assert repairs and any("U+FFFD" in w for w in warnings)
+
+
+@pytest.mark.parametrize("text", [TRAD, SIMP])
+def test_every_lost_byte_repaired_exactly_or_reported(text):
+    # all 140 ways to lose one byte of a Han character in these two lines: never a wrong
+    # repair, never silence
+    for i, pos in han_bytes(text):
+        damaged = drop_byte(text, pos)
+        line, repairs, warnings = repair_line(damaged)
+        ideal = text[:i] + text[i + 1:]
+        if repairs:
+            assert line == ideal or fffd_for_one(line, ideal), (damaged, line)
+        else:
+            assert line == damaged and any(w.startswith("mojibake") for w in warnings), damaged
+
+
+def test_short_run_reported_not_repaired():
+    # 主 lost a byte: 責主業 read as 熤鳂I; two characters back is too short to rule out chance
+    damaged = "聚焦主熤鳂I，為高質量發展"
+    line, repairs, warnings = repair_line(damaged)
+    assert line == damaged and not repairs
+    assert any("'熤鳂I'" in w and "cannot be verified" in w for w in warnings)
+
+
+def test_lone_byte_after_chinese_reported():
+    for text, shown in (("高高飄P，是陣地的堅守", "'飄P，'"), ("提供私M織保障", "'私M織'"),
+                        ("北京市氣笈_26日", "'笈_2'"), ("為高|量發展", "'高|量'")):
+        line, repairs, warnings = repair_line(text)
+        assert line == text and not repairs and any(shown in w for w in warnings), text
+
+
+def test_warnings_carry_the_line_number():
+    damaged = drop_byte(TRAD, TRAD.encode("gbk").index("主".encode("gbk")))
+    r = normalise(f"標題\n\n第一段。\n{damaged}\n".encode("utf-8"), "d.txt")
+    assert [line for line, m in r.warnings if m.startswith("mojibake")] == [4]
