@@ -145,12 +145,15 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
         from .check import check_site
         from .lock import site_lock
         from .publish import recover
-        with site_lock(settings.output_dir, settings.lock_wait,
-                       lambda m: print(f"check: {m}", file=sys.stderr, flush=True)):
-            recovered = recover(settings.output_dir)     # a publish cut short by a killed build
-            if recovered:
-                reporter.warning(settings.output_dir, None, recovered)
-            problems = check_site(settings.output_dir)
+        if not settings.output_dir.parent.is_dir():
+            problems = check_site(settings.output_dir)          # (nothing to lock: no site)
+        else:
+            with site_lock(settings.output_dir, settings.lock_wait,
+                           lambda m: print(f"check: {m}", file=sys.stderr, flush=True)):
+                recovered = recover(settings.output_dir)     # a publish cut short by a killed build
+                if recovered:
+                    reporter.warning(settings.output_dir, None, recovered)
+                problems = check_site(settings.output_dir)
         for p in problems:
             print(p, file=sys.stderr)
         if problems:

@@ -105,7 +105,11 @@ def recover(out: Path) -> str | None:
     done, for the user, or None when there was nothing to do."""
     out = Path(out)
     done: list[str] = []
-    for p in (staging_path(out), old_path(out)):
+    old = old_path(out)
+    if old.is_dir() and not old.is_symlink() and not os.path.lexists(out):
+        old.rename(out)             # killed between the two renames of publish(): the old site
+        done.append(f"{old.name} put back as {out.name} (a build was interrupted while publishing)")
+    for p in (staging_path(out), old):
         if p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)
             done.append(f"removed {p.name}, left by an interrupted build")

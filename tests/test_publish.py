@@ -124,3 +124,12 @@ def test_the_lock_names_its_holder_and_is_free_again_afterwards(tmp_path):
         assert len(said) == 1 and "waiting for it" in said[0]
     with site_lock(out, wait=0):
         pass
+
+
+def test_recover_puts_back_the_old_site_when_killed_between_the_two_renames_of_a_swap(tmp_path):
+    out = tmp_path / "output"
+    make_site(tmp_path / ".output.old", {"index.html": b"old"})
+    make_site(tmp_path / ".output.staging", {"index.html": b"new, maybe incomplete"})
+    said = recover(out)
+    assert files_of(out) == {"index.html": b"old"} and "put back" in said
+    assert not (tmp_path / ".output.old").exists() and not (tmp_path / ".output.staging").exists()
