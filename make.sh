@@ -3,7 +3,7 @@
 #   ./make.sh site [build.py options]   set up .venv, fetch the model once, build seeds/ -> output/
 #   ./make.sh test [pytest options]     set up .venv with test tools and chromium, run the test suite
 # and one more for measurements:
-#   ./make.sh bench [--n 1000 5000]     print the benchmark figures (ingest speed and fidelity, translation, whole site vs Hugo/Pelican)
+#   ./make.sh bench [--n 1000 5000]     print the benchmark figures (ingest speed and fidelity, translation, publishing, whole site vs Hugo/Pelican)
 #   ./make.sh fuzz                      the property tests with 5,000 fresh random examples each
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -52,7 +52,7 @@ case "$verb" in
         need_apt hugo hugo
         .venv/bin/python build.py fetch-model --quiet
         # the WMT21 test set is read from ../shared/bench/mt/ (never committed)
-        for b in ingest_speed ingest_fidelity mt_speed mt_quality; do echo "== bench/$b.py"; .venv/bin/python "bench/$b.py"; done
+        for b in ingest_speed ingest_fidelity mt_speed mt_quality publish_cost; do echo "== bench/$b.py"; .venv/bin/python "bench/$b.py"; done
         echo "== bench/ssg_compare.py"; .venv/bin/python bench/ssg_compare.py "$@"
         ;;
     *)

@@ -4,7 +4,8 @@
 - every internal link and asset (href, src, form action) resolves to a file inside
   the site, and every ``#fragment`` to an id on the target page;
 - every Chinese article page has its English pair, and each links to the other;
-- every keyword page lists only articles that exist.
+- every keyword page lists only articles that exist;
+- no publish was cut short: no journal beside the site, no temporary files in it.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from .publish import TMP_SUFFIX, journal_path
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
         "source", "track", "wbr"}
@@ -112,6 +115,13 @@ def check_site(output_dir: Path) -> list[str]:
     problems: list[str] = []
     pages: dict[str, _Page] = {}
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    journal = journal_path(site)
+    if journal.exists():
+        problems.append(f"{journal}: error: a publish was cut short (the next build, or `build.py check`, "
+                        f"finishes it or rolls it back)")
+    for rel in sorted(f for f in files if f.endswith(TMP_SUFFIX)):
+        problems.append(f"{site / rel}: error: temporary file left by an interrupted build")
+        files.discard(rel)
     for rel in sorted(f for f in files if f.endswith(".html")):
         try:
             pages[rel] = _parse(site / rel)

@@ -40,6 +40,15 @@ def _build_opts(p: argparse.ArgumentParser) -> None:
     g.add_argument("--tm-in-content", action="store_true",
                    help="keep the translation memory in content/ so a team can commit it")
     g.add_argument("--rebuild-tm", action="store_true", help="discard the translation memory and start a new one")
+    g.add_argument("--verify", action="store_true",
+                   help="render every page again and rewrite any file in output/ whose bytes differ")
+    _wait_opt(g)
+
+
+def _wait_opt(g) -> None:
+    g.add_argument("--wait", type=float, metavar="SECONDS", dest="lock_wait",
+                   help="if another build of the same output/ is running, wait this long for it "
+                        "(default 600; 0: stop at once)")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -74,6 +83,7 @@ def make_parser() -> argparse.ArgumentParser:
                        description="Check links, pairs, keywords and HTML of output/; "
                                    "list stale and orphaned human translations in content/.")
     _common(p)
+    _wait_opt(p)
 
     p = sub.add_parser("review", help="list the sentences that need a human, worst first",
                        description="Run the build up to translation (from the translation memory; nothing is "
@@ -116,7 +126,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         v = getattr(args, attr, None)
         if v is not None:
             kw[key] = v
-    for attr in ("theme", "base_url", "beam", "per_page", "feed_size", "tm_in_content", "quiet", "debug"):
+    for attr in ("theme", "base_url", "beam", "per_page", "feed_size", "tm_in_content", "quiet", "debug",
+                 "lock_wait"):
         v = getattr(args, attr, None)
         if v is not None:
             kw[attr] = v
@@ -136,8 +147,11 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         reporter.report(e)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted: output/ left as it was", file=sys.stderr)
+    except KeyboardInterrupt as e:
+        if getattr(e, "published", False):       # it came while output/ was being switched over
+            print("interrupted: the new site had already been published to output/", file=sys.stderr)
+        else:
+            print("interrupted: output/ left as it was", file=sys.stderr)
         return 130
 
 
@@ -156,9 +170,19 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
         return 0
     if verb == "check":
         from .check import check_site, human_issues
+        from .lock import site_lock
+        from .publish import recover
         for d in human_issues(settings.content_dir):
             print(d, file=sys.stderr)
-        problems = check_site(settings.output_dir)
+        if not settings.output_dir.parent.is_dir():
+            problems = check_site(settings.output_dir)          # (nothing to lock: no site)
+        else:
+            with site_lock(settings.output_dir, settings.lock_wait,
+                           lambda m: print(f"check: {m}", file=sys.stderr, flush=True)):
+                recovered = recover(settings.output_dir)     # a publish cut short by a killed build
+                if recovered:
+                    reporter.warning(settings.output_dir, None, recovered)
+                problems = check_site(settings.output_dir)
         for p in problems:
             print(p, file=sys.stderr)
         if problems:
@@ -177,7 +201,7 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
         return serve.watch(settings, reporter) if verb == "watch" else serve.serve(settings, reporter, port=args.port)
     from .site import build
     result = build(settings, reporter, rebuild_tm=getattr(args, "rebuild_tm", False),
-                   translate_only=(verb == "translate"))
+                   translate_only=(verb == "translate"), verify=getattr(args, "verify", False))
     return 1 if (reporter.errors or not result.ok) else 0
 
 

@@ -3,24 +3,33 @@
 A clean build of a large site spends its time in pure, independent work per
 article or page (jieba segmentation for keywords, Jinja2 rendering). Worker
 processes are forked, so they start with the build's data already in memory:
-only the item indexes go to them and only the results (keywords, page bytes)
-come back. Small jobs (an incremental rebuild), builds outside the main thread
-(``watch`` and ``serve`` build in a thread, where forking is unsafe) and
-platforms without ``fork`` run in this process, with the same results in the
+only the results (keywords, page bytes) come back, each worker on its own pipe.
+Small jobs (an incremental rebuild), builds outside the main thread (``watch``
+and ``serve`` build in a thread, where forking is unsafe), ``DIGEST_SERIAL=1``
+and platforms without ``fork`` run in this process, with the same results in the
 same order: the output never depends on how the work was split.
+
+Ctrl-C: workers ignore SIGINT (a terminal sends it to the whole process group)
+and leave it to the parent, which kills its workers and reaps them before the
+KeyboardInterrupt goes on; nothing waits on a worker that may never answer.
+(``multiprocessing.Pool`` was used before: about one Ctrl-C in seven hung for
+ever in ``Pool.terminate``, whose result-handler thread waited on a message a
+dying worker had half written; issue 17.)
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import signal
 import threading
+from multiprocessing.connection import Connection
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 64            # fewer items: not worth starting processes
-_job: tuple[Callable, Sequence] | None = None
 
 
 def workers() -> int:
@@ -37,15 +46,9 @@ def _can_fork() -> bool:
             and not os.environ.get("DIGEST_SERIAL"))
 
 
-def _run(bounds: tuple[int, int]) -> list:
-    func, items = _job
-    return [func(items[i]) for i in range(*bounds)]
-
-
 def imap_chunks(func: Callable[[T], R], items: Sequence[T], *, min_items: int | None = None
                 ) -> Iterator[list[R]]:
     """``func`` over ``items``, yielding the results chunk by chunk, in order."""
-    global _job
     n = workers()
     if len(items) < (MIN_ITEMS if min_items is None else min_items) or n < 2 or not _can_fork():
         size = 64
@@ -54,12 +57,81 @@ def imap_chunks(func: Callable[[T], R], items: Sequence[T], *, min_items: int | 
         return
     size = max(1, min(256, len(items) // (n * 4) or 1))
     bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
-    _job = (func, items)
+    yield from _forked(func, items, bounds, min(n, len(bounds)))
+
+
+def _forked(func: Callable, items: Sequence, bounds: list[tuple[int, int]], n: int) -> Iterator[list]:
+    """Chunk ``k`` is made by worker ``k % n`` and read from that worker's pipe, in order."""
+    children: list[tuple[int, Connection]] = []
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            yield from pool.imap(_run, bounds)
+        for w in range(n):
+            reader, writer = multiprocessing.Pipe(duplex=False)
+            # SIGINT blocked across the fork: a Ctrl-C now reaches the parent once the child
+            # is on the list (so it is killed), and the child only after it ignores SIGINT
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                pid = os.fork()
+                if pid == 0:
+                    _worker(func, items, bounds[w::n], reader, writer, mask)     # never returns
+                children.append((pid, reader))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                writer.close()
+        for k in range(len(bounds)):
+            pid, conn = children[k % n]
+            try:
+                ok, value = conn.recv()
+            except EOFError:
+                raise RuntimeError(f"a worker process (pid {pid}) died without an answer") from None
+            if not ok:
+                raise value
+            yield value
     finally:
-        _job = None
+        _reap(children)
+
+
+def _reap(children: list[tuple[int, Connection]]) -> None:
+    """Kill and reap every worker (done or not), with Ctrl-C held back until that is over."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        for pid, conn in children:
+            conn.close()
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid, _ in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _worker(func: Callable, items: Sequence, bounds: list[tuple[int, int]], reader: Connection,
+            writer: Connection, mask) -> None:
+    """A forked worker: send (True, results) per chunk, or (False, exception) and stop."""
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        reader.close()
+        for lo, hi in bounds:
+            try:
+                answer = (True, [func(items[i]) for i in range(lo, hi)])
+            except BaseException as e:                    # noqa: BLE001 (it goes to the parent)
+                answer = (False, e)
+            try:
+                writer.send(answer)
+            except (pickle.PicklingError, TypeError, AttributeError) as e:
+                writer.send((False, RuntimeError(f"a worker's result cannot be sent back: {e}")))
+                break
+            if not answer[0]:
+                break
+        code = 0
+    finally:
+        os._exit(code)
 
 
 def map_cores(func: Callable[[T], R], items: Sequence[T], *, min_items: int | None = None) -> list[R]:

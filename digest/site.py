@@ -2,15 +2,10 @@
 
 Each stage is a function in its own module; this file runs them in order,
 caches their results by content hash in the build state (digest/state.py), and
-publishes ``output/`` so that a failed build leaves the previous site untouched:
-
-- every page is rendered in memory before anything in ``output/`` changes, so a
-  bad input, a model error, a template error or Ctrl-C during the build leaves
-  the old site exactly as it was;
-- a first build writes into a staging folder and renames it to ``output/``;
-- a rebuild writes each changed file to a temporary name beside it and renames
-  it into place, then deletes pages that no longer exist, with Ctrl-C held back
-  for those few milliseconds.
+publishes ``output/`` (digest/publish.py) so that a failed build leaves the previous
+site untouched: every page is rendered before anything in ``output/`` changes, so a
+bad input, a model error, a template error or Ctrl-C during the build leaves the old
+site exactly as it was. One build of a site runs at a time (digest/lock.py).
 
 A build whose inputs (files' sizes and times, settings, code) are those of the
 last successful build does nothing and says so.
@@ -22,11 +17,8 @@ import importlib.util
 import json
 import os
 import shutil
-import signal
 import sys
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -35,6 +27,9 @@ from . import __version__
 from .article import Article, Translation
 from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article, orphan_files
 from .errors import InputError, Reporter, progress_bar
+from .lock import site_lock
+from .publish import (check_inside, no_interrupt, publish, publish_changes, publish_staging, recover,
+                      staging_path)
 from .settings import Settings
 from .state import BuildState, digest_of, tree_stat
 
@@ -68,6 +63,7 @@ class BuildResult:
     pages_removed: int = 0
     sentences_translated: int = 0
     seconds: float = 0.0
+    published: bool = False               # output/ was switched over to this build's site
     skipped_stages: list[str] = field(default_factory=list)
     site: "SiteData | None" = None       # what was built (kept for `review`, which stops after translate)
 
@@ -333,13 +329,35 @@ def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
 # ---------------------------------------------------------------- the build
 
 def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
-          translate_only: bool = False) -> BuildResult:
-    t0 = time.perf_counter()
+          translate_only: bool = False, verify: bool = False) -> BuildResult:
+    """Run the pipeline, holding the site's lock (digest/lock.py). ``verify``: render every
+    page again and rewrite any file in output/ whose bytes differ (a page damaged without
+    a change of size or time is otherwise never noticed).
+
+    A KeyboardInterrupt leaves with ``published`` set: whether output/ is the new site."""
     result = BuildResult()
+    try:
+        with site_lock(settings.output_dir, settings.lock_wait, _say):
+            return _build(settings, reporter, result, rebuild_tm, translate_only, verify)
+    except KeyboardInterrupt as e:
+        e.published = result.published
+        raise
+
+
+def _say(message: str) -> None:
+    print(f"build: {message}", file=sys.stderr, flush=True)       # (shown even with --quiet)
+
+
+def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_tm: bool,
+           translate_only: bool, verify: bool) -> BuildResult:
+    t0 = time.perf_counter()
+    recovered = recover(settings.output_dir)    # a publish cut short by a killed build
+    if recovered:
+        reporter.warning(settings.output_dir, None, recovered)
     state = BuildState(settings.state_path)
     try:
         fingerprint = input_fingerprint(settings, rebuild_tm)
-        if (not translate_only and state.get_meta("fingerprint") == fingerprint
+        if (not translate_only and not verify and state.get_meta("fingerprint") == fingerprint
                 and output_intact(settings, state)):
             result.nothing_changed = True
             _repeat_standing(state, reporter)
@@ -384,7 +402,7 @@ def build(settings: Settings, reporter: Reporter, *, rebuild_tm: bool = False,
 
         # 5. render, then publish atomically
         if stage_available("render"):
-            render_and_publish(site, settings, reporter, state, result)
+            render_and_publish(site, settings, reporter, state, result, verify)
         else:
             _skip(result, reporter, "render")
 
@@ -431,7 +449,7 @@ def _skip(result: BuildResult, reporter: Reporter, stage: str) -> None:
 # ---------------------------------------------------------------- render + publish
 
 def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
-                       state: BuildState, result: BuildResult) -> None:
+                       state: BuildState, result: BuildResult, verify: bool = False) -> None:
     from . import render
 
     if hasattr(render, "render_files"):
@@ -447,7 +465,7 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         for rel, key, produce in render.render_files(site, settings, reporter):
             keys[rel] = key
             old = previous.get(rel)
-            if old is not None and old[0] == key and _size(out_base + rel) == old[1]:
+            if not verify and old is not None and old[0] == key and _size(out_base + rel) == old[1]:
                 sizes[rel] = old[1]
                 continue      # made from the same inputs, and still there: not rendered again
             todo.append((rel, produce))
@@ -455,7 +473,7 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         out = settings.output_dir
         # no output/ yet (a first or clean build): whoever renders a file writes it into a
         # staging folder, which becomes output/ in one rename when every file is there
-        staging = None if out.is_dir() else out.parent / f".{out.name}.staging"
+        staging = None if out.is_dir() else staging_path(out)
         if staging is not None:
             if staging.exists():
                 shutil.rmtree(staging)
@@ -482,18 +500,22 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
             keep, new = memo.export_lazy(name)
             state.retain(f"memo-{name}", keep | set(new))
             state.put_many(f"memo-{name}", new)
-        if staging is not None:
-            with _no_interrupt():
-                staging.rename(out)
-            result.pages_written, result.pages_unchanged, result.pages_removed = len(todo), 0, 0
-        else:
-            result.pages_written, result.pages_unchanged, result.pages_removed = \
-                publish_changes(out, files, set(keys), previous)
-        state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
-                           for rel in keys}, previous=state.outputs())
+        # switching output/ over and recording it in the state are one step for Ctrl-C
+        with no_interrupt():
+            if staging is not None:
+                publish_staging(staging, out)
+                result.pages_written, result.pages_unchanged, result.pages_removed = len(todo), 0, 0
+            else:
+                result.pages_written, result.pages_unchanged, result.pages_removed = \
+                    publish_changes(out, files, set(keys), previous)
+            result.published = True
+            state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
+                               for rel in keys}, previous=state.outputs())
     else:
-        written, unchanged = publish(settings, lambda staging: render.render_site(site, settings, staging, reporter))
+        written, unchanged = publish(settings.output_dir,
+                                     lambda staging: render.render_site(site, settings, staging, reporter))
         result.pages_written, result.pages_unchanged = written, unchanged
+        result.published = True
         out = settings.output_dir
         state.set_outputs({str(p.relative_to(out)): ("?", p.stat().st_size)
                            for p in out.rglob("*") if p.is_file()})
@@ -517,7 +539,7 @@ def _produce(item: tuple[str, Callable[[], bytes]]) -> bytes:
 def _write_into(staging: Path, item: tuple[str, Callable[[], bytes]]) -> int:
     """Render one file into the staging folder; its size."""
     rel, produce = item
-    _check_inside(staging, rel)
+    check_inside(staging, rel)
     data = produce()
     p = staging / rel
     p.parent.mkdir(parents=True, exist_ok=True)
@@ -530,138 +552,3 @@ def _size(p: str) -> int:
         return os.stat(p).st_size             # (a string path: 3x faster than pathlib here)
     except OSError:
         return -1
-
-
-@contextmanager
-def _no_interrupt():
-    """Hold back Ctrl-C (and SIGTERM) while output/ is being switched over."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received = []
-    handlers = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        handlers[sig] = signal.signal(sig, lambda s, f: received.append(s))
-    try:
-        yield
-    finally:
-        for sig, h in handlers.items():
-            signal.signal(sig, h)
-        if received:
-            raise KeyboardInterrupt
-
-
-def publish_changes(out: Path, files: dict[str, bytes], expected: set[str],
-                    previous: dict[str, tuple[str, int]]) -> tuple[int, int, int]:
-    """Write ``files`` (rendered in memory) into ``out`` and delete files no longer expected.
-
-    Returns (written, unchanged, removed).
-    """
-    for rel in list(files) + list(expected):
-        _check_inside(out, rel)
-    if not out.is_dir():
-        staging = out.parent / f".{out.name}.staging"
-        if staging.exists():
-            shutil.rmtree(staging)
-        for rel, data in files.items():
-            p = staging / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_bytes(data)
-        with _no_interrupt():
-            staging.rename(out)
-        return len(files), 0, 0
-    # rewrite changed files: temp file beside each, then rename into place
-    written = 0
-    temps: list[tuple[Path, Path]] = []
-    try:
-        for rel, data in sorted(files.items()):
-            target = out / rel
-            try:
-                if target.read_bytes() == data:
-                    continue
-            except OSError:
-                pass
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.parent / f".{target.name}.digest-tmp"
-            tmp.write_bytes(data)
-            temps.append((tmp, target))
-        with _no_interrupt():
-            for tmp, target in temps:
-                os.replace(tmp, target)
-                written += 1
-            temps = []
-            removed = 0
-            for rel in sorted(set(previous) - expected):
-                p = out / rel
-                try:
-                    p.unlink()
-                    removed += 1
-                except OSError:
-                    pass
-                _prune_empty(p.parent, out)
-    finally:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
-    return written, len(expected) - written, removed
-
-
-def _prune_empty(d: Path, stop: Path) -> None:
-    while d != stop and d.is_dir():
-        try:
-            d.rmdir()
-        except OSError:
-            return
-        d = d.parent
-
-
-def _check_inside(out: Path, rel: str) -> None:
-    p = os.path.normpath(os.path.join("/", rel))
-    if rel.startswith(("/", "\\")) or "\x00" in rel or p.lstrip("/") != rel.replace("\\", "/").strip("/") \
-            or ".." in rel.replace("\\", "/").split("/"):
-        raise ValueError(f"refusing to write outside {out}: {rel!r}")
-
-
-def publish(settings: Settings, render) -> tuple[int, int]:
-    """Run ``render(staging_dir)``; on success swap the staging folder in for output/.
-
-    Returns (files written or changed, files unchanged) compared with the previous output.
-    Any exception leaves the previous output exactly as it was.
-    """
-    out = settings.output_dir
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.staging"
-    old = out.parent / f".{out.name}.old"
-    for p in (staging, old):
-        if p.exists():
-            shutil.rmtree(p)
-    staging.mkdir()
-    try:
-        render(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    written, unchanged = _diff_counts(out, staging)
-    with _no_interrupt():
-        if out.exists():
-            out.rename(old)
-        try:
-            staging.rename(out)
-        except BaseException:
-            if old.exists():
-                old.rename(out)
-            raise
-    shutil.rmtree(old, ignore_errors=True)
-    return written, unchanged
-
-
-def _diff_counts(old: Path, new: Path) -> tuple[int, int]:
-    written = unchanged = 0
-    for p in new.rglob("*"):
-        if not p.is_file():
-            continue
-        q = old / p.relative_to(new)
-        if q.is_file() and q.stat().st_size == p.stat().st_size and q.read_bytes() == p.read_bytes():
-            unchanged += 1
-        else:
-            written += 1
-    return written, unchanged
