@@ -16,6 +16,8 @@ from .settings import Settings
 
 def _common(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("common options")
+    g.add_argument("--config", type=Path, metavar="FILE",
+                   help="site config file; flags override it (default: digest.toml in the current folder, if any)")
     g.add_argument("--content", type=Path, metavar="DIR", help="content folder (default: content/)")
     g.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: output/)")
     g.add_argument("--cache", type=Path, metavar="DIR",
@@ -28,14 +30,17 @@ def _common(p: argparse.ArgumentParser) -> None:
 def _build_opts(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("build options")
     g.add_argument("--seeds", type=Path, metavar="DIR", help="raw articles to ingest first (default: seeds/)")
-    g.add_argument("--theme", metavar="NAME|DIR", default="default", help="theme under themes/, or a theme folder")
+    g.add_argument("--theme", metavar="NAME|DIR", help="theme under themes/, or a theme folder (default: default)")
     g.add_argument("--base-url", metavar="URL", help="absolute site URL for feeds, sitemap and canonical links")
     g.add_argument("--model", type=Path, metavar="PATH", help="an Argos .argosmodel file or unpacked package folder")
-    g.add_argument("--beam", type=int, default=1, metavar="N", help="beam size (1 = greedy, fastest)")
-    g.add_argument("--per-page", type=int, default=50, metavar="N",
-                   help="articles per page of the home page, the article lists and keyword pages (0: all on one page)")
-    g.add_argument("--feed-size", type=int, default=50, metavar="N",
-                   help="newest articles in each Atom feed (0: every article; needs --base-url)")
+    g.add_argument("--beam", type=int, metavar="N", help="beam size (1 = greedy, fastest; default: 1)")
+    g.add_argument("--device", choices=("auto", "cpu", "cuda"),
+                   help="where the model runs: auto picks cuda when a GPU is found (default: auto)")
+    g.add_argument("--per-page", type=int, metavar="N",
+                   help="articles per page of the home page, the article lists and keyword pages "
+                        "(0: all on one page; default: 50)")
+    g.add_argument("--feed-size", type=int, metavar="N",
+                   help="newest articles in each Atom feed (0: every article; needs --base-url; default: 50)")
     g.add_argument("--tm", type=Path, metavar="FILE", help="translation memory file (SQLite)")
     g.add_argument("--tm-in-content", action="store_true",
                    help="keep the translation memory in content/ so a team can commit it")
@@ -83,15 +88,22 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    kw = {}
+    """The config file (``--config``, else ``digest.toml`` in the current folder), then the
+    flags that were given on top of it."""
+    from .config import find_config, load_config
+    config = getattr(args, "config", None) or find_config(Path.cwd())
+    kw = dict(load_config(config)) if config is not None else {}
+    if config is not None:
+        kw["config_path"] = Path(config)
+        kw.setdefault("root", Path(config).parent)   # seeds/, content/, output/ beside the config
     for attr, key in (("content", "content_dir"), ("output", "output_dir"), ("cache", "cache_dir"),
                       ("seeds", "seeds_dir"), ("model", "model_path"), ("tm", "tm_path")):
         v = getattr(args, attr, None)
         if v is not None:
             kw[key] = v
-    for attr in ("theme", "base_url", "beam", "per_page", "feed_size", "tm_in_content", "quiet", "debug"):
+    for attr in ("theme", "base_url", "beam", "device", "per_page", "feed_size", "tm_in_content", "quiet", "debug"):
         v = getattr(args, attr, None)
-        if v is not None:
+        if v is not None and v is not False:
             kw[attr] = v
     return Settings(**kw)
 
@@ -100,7 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     verb = args.verb or "build"
-    settings = settings_from(args)
+    try:
+        settings = settings_from(args)
+    except DigestError as e:                     # a bad config file: nothing can run
+        Reporter().report(e)
+        return 1
     reporter = Reporter(quiet=settings.quiet)
     try:
         return _run(verb, args, settings, reporter)

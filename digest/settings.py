@@ -29,12 +29,14 @@ class Settings:
     tm_in_content: bool = False           # keep the TM beside the content (for teams)
     base_url: str | None = None           # absolute URLs in feeds, sitemap, canonical
     beam: int = 1
+    device: str = "auto"                  # CTranslate2 device: auto (cuda when there is one), cpu, cuda
     per_page: int = 50                    # articles per page of the home page, lists, keyword pages (0: one)
     feed_size: int = 50                   # newest articles in each Atom feed (0: every article)
     quiet: bool = False
     debug: bool = False
     site_title_zh: str = "京口新闻摘要"
     site_title_en: str = "Jingkou News Digest"
+    config_path: Path | None = None       # the digest.toml these settings were read from, if any
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
