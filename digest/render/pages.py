@@ -64,8 +64,9 @@ class Page:
         return f"Page({self.path!r}, {self.template!r})"
 
 
-def make_env(theme_dir: Path, cache_dir: Path | None = None) -> jinja2.Environment:
-    """The theme's Jinja2 environment. With ``cache_dir``, compiled templates are kept there
+def make_env(theme_dir: Path | list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
+    """The theme's Jinja2 environment; given several theme folders (most specific first), each
+    template comes from the first that has it. With ``cache_dir``, compiled templates are kept there
     (Jinja2 checks each template's source; the folder is named after this file and the Jinja2
     version, which the compiled code also depends on): compiling the templates is most of
     the render time of a rebuild after one edit."""
@@ -84,8 +85,11 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> jinja2.Environme
             cache = jinja2.FileSystemBytecodeCache(str(folder))
         except OSError:
             cache = None                            # no cache then; never a reason to fail
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(theme_dir) / "templates")),
-                              bytecode_cache=cache, **options)
+    dirs = [theme_dir] if isinstance(theme_dir, (str, Path)) else list(theme_dir)
+    # (the bytecode cache keys each template by its file name too, so an override never
+    # reuses the packaged template's compiled code)
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(Path(d) / "templates")) for d in dirs])
+    return jinja2.Environment(loader=loader, bytecode_cache=cache, **options)
 
 
 def render_page(env: jinja2.Environment, page: Page) -> bytes:

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(not (default_package_dir(default_cache_dir()) / 
 
 def make_project(dest: Path) -> Path:
     shutil.copytree(REPO / "seeds", dest / "seeds")
-    shutil.copytree(REPO / "themes", dest / "themes")
+    shutil.copytree(REPO / "digest" / "themes", dest / "themes")
     (dest / "content").mkdir()
     shutil.copy(REPO / "content" / "glossary.toml", dest / "content" / "glossary.toml")
     return dest

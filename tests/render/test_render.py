@@ -344,7 +344,7 @@ def test_compiled_templates_are_cached_and_follow_template_edits(tmp_path):
     import shutil
     from digest.render.pages import Page, make_env, render_page
     theme = tmp_path / "theme"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "themes" / "default", theme)
+    shutil.copytree(Path(__file__).resolve().parents[2] / "digest" / "themes" / "default", theme)
     (theme / "templates" / "t.html").write_text("one {{ x }}", encoding="utf-8")
     cache = tmp_path / "cache"
     page = Page("t/index.html", "t.html", {"x": "<b>"})
