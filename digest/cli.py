@@ -60,6 +60,12 @@ def make_parser() -> argparse.ArgumentParser:
                        description="Ingest seeds/, translate, render output/.")
     _common(p); _build_opts(p)
 
+    p = sub.add_parser("init", help="make a new site folder: digest.toml, seeds/, content/, a glossary",
+                       description="Make a new site in DIR (created if needed): a commented digest.toml, "
+                                   "empty seeds/ and content/, and a commented content/glossary.toml. "
+                                   "Nothing that exists is overwritten.")
+    p.add_argument("dir", type=Path, metavar="DIR", help="the new site's folder")
+
     p = sub.add_parser("ingest", help="raw .txt articles -> content/<slug>.zh.md",
                        description="Normalise raw scraped .txt files (UTF-8, GB18030 or Big5; "
                                    "Simplified or Traditional) into content files.")
@@ -112,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     verb = args.verb or "build"
+    if verb == "init":                           # no config to read yet
+        return _init(args.dir)
     try:
         settings = settings_from(args)
     except DigestError as e:                     # a bad config file: nothing can run
@@ -128,6 +136,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: output/ left as it was", file=sys.stderr)
         return 130
+
+
+def _init(folder: Path) -> int:
+    from .scaffold import init_site
+    try:
+        made = init_site(folder)
+    except DigestError as e:
+        Reporter().report(e)
+        return 1
+    for p in made:
+        print(f"created {p}{'/' if p.is_dir() else ''}")
+    print(f"next: put raw .txt articles in {folder / 'seeds'}, then run `digest build` in {folder}")
+    return 0
 
 
 def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
