@@ -258,6 +258,13 @@ def keyword_text(article: Article) -> str:
     return "\n".join([article.title, article.title, article.subtitle or ""] + [b.text for b in article.blocks])
 
 
+def with_tags(tags: list[str], automatic: list[str]) -> list[str]:
+    """The editor's tags first, then the automatic keywords that are not among them."""
+    if not tags:
+        return automatic
+    return list(dict.fromkeys([*tags, *automatic]))
+
+
 def extract_keywords(article: Article, k: int = 8) -> list[str]:
     """Up to ``k`` (at most 8, at least 5 when the text has them) keywords, best first."""
     jieba = segmenter()

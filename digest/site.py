@@ -192,6 +192,8 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
             cached = (a, a.zh_hash())
         fresh[key] = cached                 # (the very object loaded: put_many skips writing it)
         a, zh = cached
+        if getattr(a, "draft", False):      # draft: true is not built
+            continue
         if a.slug in seen:
             reporter.error(path, 1, f"slug '{a.slug}' is already used by {seen[a.slug]}; skipped")
             continue
@@ -234,8 +236,10 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
                     if entry is not None:                      # for the search stage
                         memo.get("search", entry[0], lambda e=entry[1]: e)
                 bar.update(len(chunk))
+    from .keywords import with_tags
     for a in articles:
-        fresh[keys[a.slug]] = out[a.slug] = cache[keys[a.slug]]
+        fresh[keys[a.slug]] = cache[keys[a.slug]]
+        out[a.slug] = with_tags(a.tags, cache[keys[a.slug]])      # the editor's tags first
     if state is not None:
         state.put_many("keywords", fresh, replace_all=True)
     return out

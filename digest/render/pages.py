@@ -278,6 +278,7 @@ def article_page(cx: _Ctx, a: Article, lang: str) -> Page:
         a={k: (inline_html(v) if v else None) for k, v in head.items()},
         text_lang=text_lang,
         date=a.date, source=a.source, blocks=blocks,
+        source_url=a.source_url, publication=a.publication,
         keywords=_kw_links(cx, a, lang, path),
         other_lang=other,
         other_href=urls.rel(path, urls.article(other, a.slug)),

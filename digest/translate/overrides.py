@@ -24,7 +24,8 @@ from ..article import Article, Block
 from ..content import load_post
 from ..errors import InputError
 
-KEYS = {"zh_sha256", "title", "subtitle", "dateline", "byline", "editor", "translator", "slug"}
+KEYS = {"zh_sha256", "title", "subtitle", "dateline", "byline", "editor", "translator", "slug",
+        "date", "source_url", "publication"}   # (the last three: as in the Chinese file, which is what pages show)
 KEEP_MACHINE = "<!-- machine -->"
 
 

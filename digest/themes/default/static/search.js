@@ -165,7 +165,15 @@
       p.className = "r-snip";
       p.setAttribute("lang", h.doc.l === "zh" ? "zh-Hans" : "en");
       appendMarked(p, snippet(h.doc.x, re, h.doc.l === "zh" ? 40 : 80), re);
-      li.appendChild(lang); li.appendChild(a); li.appendChild(p);
+      li.appendChild(lang); li.appendChild(a);
+      if (h.doc.d) {                      // the article's date, as on the cards
+        var when = document.createElement("time");
+        when.className = "r-date";
+        when.setAttribute("datetime", h.doc.d);
+        when.textContent = h.doc.d;
+        li.appendChild(when);
+      }
+      li.appendChild(p);
       list.appendChild(li);
     });
     status.textContent = res.hits.length ? res.hits.length + " " + status.getAttribute("data-some")
