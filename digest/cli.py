@@ -23,16 +23,18 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--cache", type=Path, metavar="DIR",
                    help="cache folder for the model and translation memory "
                         "(default: $DIGEST_CACHE or ~/.cache/digest)")
-    g.add_argument("--quiet", "-q", action="store_true", help="print only warnings, errors and the summary")
-    g.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    g.add_argument("--quiet", "-q", action="store_true", help="print only warnings, errors and the summary (default: off)")
+    g.add_argument("--debug", action="store_true", help="show tracebacks for errors (default: off)")
 
 
 def _build_opts(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("build options")
     g.add_argument("--seeds", type=Path, metavar="DIR", help="raw articles to ingest first (default: seeds/)")
     g.add_argument("--theme", metavar="NAME|DIR", help="theme under themes/, or a theme folder (default: default)")
-    g.add_argument("--base-url", metavar="URL", help="absolute site URL for feeds, sitemap and canonical links")
-    g.add_argument("--model", type=Path, metavar="PATH", help="an Argos .argosmodel file or unpacked package folder")
+    g.add_argument("--base-url", metavar="URL", help="absolute site URL for feeds, sitemap and canonical links "
+                        "(default: none, so no feeds, sitemap or canonical links)")
+    g.add_argument("--model", type=Path, metavar="PATH", help="an Argos .argosmodel file or unpacked package folder "
+                        "(default: translate-zh_en-1_9, fetched once into the cache)")
     g.add_argument("--beam", type=int, metavar="N", help="beam size (1 = greedy, fastest; default: 1)")
     g.add_argument("--device", choices=("auto", "cpu", "cuda"),
                    help="where the model runs: auto picks cuda when a GPU is found (default: auto)")
@@ -41,17 +43,42 @@ def _build_opts(p: argparse.ArgumentParser) -> None:
                         "(0: all on one page; default: 50)")
     g.add_argument("--feed-size", type=int, metavar="N",
                    help="newest articles in each Atom feed (0: every article; needs --base-url; default: 50)")
-    g.add_argument("--tm", type=Path, metavar="FILE", help="translation memory file (SQLite)")
+    g.add_argument("--tm", type=Path, metavar="FILE", help="translation memory file, SQLite "
+                        "(default: translation-memory.sqlite3 in the cache folder)")
     g.add_argument("--tm-in-content", action="store_true",
-                   help="keep the translation memory in content/ so a team can commit it")
-    g.add_argument("--rebuild-tm", action="store_true", help="discard the translation memory and start a new one")
+                   help="keep the translation memory in content/ so a team can commit it (default: off)")
+    g.add_argument("--rebuild-tm", action="store_true", help="discard the translation memory and start a new one (default: off)")
+
+
+EXAMPLES = """\
+examples:
+  digest init mysite                     a new site: digest.toml, seeds/, content/, a glossary
+  digest                                 build: seeds/ -> content/ -> output/ (or: python build.py)
+  digest --base-url https://example.org/news/
+                                         build with Atom feeds, a sitemap and canonical links
+  digest ingest ~/scraped/               raw .txt articles -> content/<slug>.zh.md
+  digest serve --port 8080               build, serve on http://127.0.0.1:8080/, rebuild on change
+  digest check                           check the links, pairs and HTML of output/
+  digest build --help                    every option of a verb, with its default
+
+Settings come from digest.toml in the current folder (or --config FILE); a flag wins over it."""
+
+
+def _prog() -> str:
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "digest"
+    return "python -m digest" if name == "__main__.py" else (name or "digest")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the examples' line breaks."""
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build.py",
+        prog=_prog(),
         description="Build the bilingual digest: seeds/ -> content/ -> output/. "
-                    "With no verb, runs the whole pipeline.")
+                    "With no verb, runs the whole pipeline.",
+        epilog=EXAMPLES, formatter_class=_Formatter)
     _common(parser)
     _build_opts(parser)
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
@@ -78,7 +105,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("fetch-model", help="download, verify and unpack the zh->en model",
                        description="Fetch the Argos translate-zh_en-1_9 model (CC-BY 4.0) into the cache.")
-    p.add_argument("--force", action="store_true", help="fetch and unpack again even if present")
+    p.add_argument("--force", action="store_true", help="fetch and unpack again even if present (default: off)")
     _common(p)
 
     p = sub.add_parser("check", help="verify the built site", description="Check links, pairs, keywords and HTML of output/.")
@@ -89,7 +116,8 @@ def make_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(verb, help=desc, description=desc)
         _common(p); _build_opts(p)
         if verb == "serve":
-            p.add_argument("--port", type=int, default=8000)
+            p.add_argument("--port", type=int, default=8000, metavar="N",
+                           help="port to serve on, at http://127.0.0.1:N/ (default: 8000)")
     return parser
 
 
@@ -170,7 +198,8 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
         for p in problems:
             print(p, file=sys.stderr)
         if problems:
-            print(f"check: {len(problems)} problem(s) in {settings.output_dir}", file=sys.stderr)
+            n = len(problems)
+            print(f"check: {n} problem{'' if n == 1 else 's'} in {settings.output_dir}", file=sys.stderr)
             return 1
         reporter.info(f"check: {settings.output_dir} is consistent")
         return 0

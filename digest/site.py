@@ -73,9 +73,14 @@ class BuildResult:
         if self.nothing_changed:
             return f"nothing changed, nothing written ({self.seconds:.2f} s)"
         removed = f", {self.pages_removed} removed" if self.pages_removed else ""
-        return (f"{self.articles} articles, {self.pages_written} pages written, "
+        return (f"{counted(self.articles, 'article')}, {counted(self.pages_written, 'page')} written, "
                 f"{self.pages_unchanged} unchanged{removed}, "
-                f"{self.sentences_translated} sentences translated, {self.seconds:.2f} s")
+                f"{counted(self.sentences_translated, 'sentence')} translated, {self.seconds:.2f} s")
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 article``, ``2 articles``, ``0 articles``: English nouns of this summary only."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def stage_available(module: str) -> bool:
@@ -416,7 +421,8 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         sizes: dict[str, int] = {}
         out_base = str(settings.output_dir) + os.sep
         todo: list[tuple[str, Callable[[], bytes]]] = []
-        for rel, key, produce in render.render_files(site, settings, reporter):
+        told = state.get_meta("told-no-base-url") == "yes"      # once per site, not every build
+        for rel, key, produce in render.render_files(site, settings, reporter, tell_no_base_url=not told):
             keys[rel] = key
             old = previous.get(rel)
             if old is not None and old[0] == key and _size(out_base + rel) == old[1]:
@@ -463,6 +469,7 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
                 publish_changes(out, files, set(keys), previous)
         state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
                            for rel in keys}, previous=state.outputs())
+        state.set_meta("told-no-base-url", "no" if settings.base_url else "yes")
     else:
         written, unchanged = publish(settings, lambda staging: render.render_site(site, settings, staging, reporter))
         result.pages_written, result.pages_unchanged = written, unchanged

@@ -39,8 +39,10 @@ def theme_dirs_of(settings) -> list[Path]:
     return [Path(d) for d in dirs] if dirs else [Path(settings.theme_dir)]
 
 
-def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
-    """Every output file: (output path, content key, produce bytes). Deterministic order."""
+def render_files(site, settings, reporter: Reporter, *,
+                 tell_no_base_url: bool = True) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+    """Every output file: (output path, content key, produce bytes). Deterministic order.
+    ``tell_no_base_url``: say that feeds need --base-url (a build says it once per site)."""
     themes = theme_dirs_of(settings)
     theme = themes[0]
     if not any((Path(d) / "templates").is_dir() for d in themes):
@@ -72,7 +74,7 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
             groups.append({"zh-Hans": urls.parallel(a.slug)})
             dates.append(feeds.lastmod(a))
         files[urls.SITEMAP] = feeds.sitemap(groups, settings.base_url, dates)
-    else:
+    elif tell_no_base_url:
         reporter.info("render: no --base-url given, so no Atom feeds, sitemap or canonical links "
                       "(they need absolute URLs)")
     for rel in sorted(files):
