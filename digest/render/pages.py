@@ -157,6 +157,14 @@ class _Ctx:
             return kw
         return self.site.keyword_en.get(kw) or pinyin_label(kw)
 
+    def neighbours(self, a: Article) -> tuple[Article | None, Article | None]:
+        """The articles before (newer) and after (older) ``a`` in the lists' order."""
+        if not hasattr(self, "_pos"):
+            self._pos = {x.slug: i for i, x in enumerate(self.articles)}
+        i = self._pos[a.slug]
+        return (self.articles[i - 1] if i > 0 else None,
+                self.articles[i + 1] if i + 1 < len(self.articles) else None)
+
     def tr(self, a: Article) -> Translation | None:
         t = self.site.translations.get(a.slug)
         if t is not None and t.n_blocks != a.n_blocks:
@@ -165,7 +173,7 @@ class _Ctx:
 
 
 def _common(cx: _Ctx, path: str, lang: str, title: str, alternates: dict[str, str] | None = None,
-            og_type: str = "website", description: str = "") -> dict:
+            og_type: str = "website", description: str = "", bilingual: bool = False) -> dict:
     s = cx.settings
     r = lambda to, anchor=None: urls.rel(path, to, anchor)  # noqa: E731
     alt = alternates or {}
@@ -181,8 +189,9 @@ def _common(cx: _Ctx, path: str, lang: str, title: str, alternates: dict[str, st
         "root": r(urls.home())[: -len("index.html")] or "./",
         "nav": {
             "home": r(urls.home()),
-            # the other language: this page's counterpart when it has one, else that language's home
-            **{l: r(urls.lang_index(l) if l == lang else alt.get(l, urls.lang_index(l))) for l in urls.LANGS},
+            # each language: this page in that language when there is one, else that language's home
+            **{l: r(alt.get(l, urls.lang_index(l))) for l in urls.LANGS},
+            "current": None if bilingual else lang,        # a bilingual page is in neither
             "kw": r(urls.keywords_index(lang if lang in urls.LANGS else "zh")),
             "search": r(urls.search(lang if lang in urls.LANGS else "zh")),
             "atom": r(urls.atom(lang)) if s.base_url and lang in urls.LANGS else None,
@@ -291,7 +300,19 @@ def article_page(cx: _Ctx, a: Article, lang: str) -> Page:
     )
     if lang == "en":
         ctx["origin_text"] = ORIGIN_TEXT[origin]
+    newer, older = cx.neighbours(a)
+    ctx["newer"] = _neighbour(cx, newer, lang, path)
+    ctx["older"] = _neighbour(cx, older, lang, path)
     return Page(path, "article.html", ctx)
+
+
+def _neighbour(cx: _Ctx, a: Article | None, lang: str, path: str) -> dict | None:
+    """A link to the newer or older article, titled in the page's language when it can be."""
+    if a is None:
+        return None
+    s = _summary(a, cx.tr(a), lang)
+    return {"href": urls.rel(path, urls.article(lang, a.slug)), "title": s["title"],
+            "lang": s.get("lang", "zh-Hans" if lang == "zh" else "en")}
 
 
 def parallel_page(cx: _Ctx, a: Article) -> Page:
@@ -305,7 +326,7 @@ def parallel_page(cx: _Ctx, a: Article) -> Page:
                      "en": inline_html(eb.text) if eb is not None else None,
                      "origin": t.origins[i] if t is not None and i < len(t.origins) else None})
     ctx = _common(cx, path, "zh", f"{plain_text(a.title)} · {plain_text(t.title) if t else ''}".strip(" ·"),
-                  None, og_type="article")
+                  None, og_type="article", bilingual=True)
     ctx["html_lang"] = "zh-Hans"
     ctx.update(
         zh={"title": inline_html(a.title), "subtitle": inline_html(a.subtitle) if a.subtitle else None,
@@ -370,7 +391,7 @@ def list_page(cx: _Ctx, lang: str, n: int = 1, chunk: list[Article] | None = Non
 def home_page(cx: _Ctx, n: int = 1, chunk: list[Article] | None = None, total: int = 1) -> Page:
     path = urls.home(n)
     ctx = _common(cx, path, "zh", _page_title(f"{cx.settings.site_title_zh} · {cx.settings.site_title_en}",
-                                              "zh", n))
+                                              "zh", n), bilingual=True)
     items = []
     for a in (cx.articles if chunk is None else chunk):
         items.append({"zh": _item(cx, a, "zh", path), "en": _item(cx, a, "en", path), "date": a.date,
@@ -384,7 +405,9 @@ def keyword_index_page(cx: _Ctx, lang: str) -> Page:
     path = urls.keywords_index(lang)
     title = "关键词" if lang == "zh" else "Keywords"
     ctx = _common(cx, path, lang, title, {"zh": urls.keywords_index("zh"), "en": urls.keywords_index("en")})
-    kws = sorted(cx.by_kw, key=lambda k: (-len(cx.by_kw[k]), cx.kslug[k]))
+    # alphabetical: English labels A-Z, Chinese keywords by their pinyin (the slugs are pinyin)
+    kws = sorted(cx.by_kw, key=(lambda k: (cx.kw_label(k, "en").casefold(), cx.kslug[k])) if lang == "en"
+                 else (lambda k: (cx.kslug[k], k)))
     ctx["keywords"] = [{"label": cx.kw_label(k, lang), "count": len(cx.by_kw[k]),
                         "href": urls.rel(path, urls.keyword(lang, cx.kslug[k]))} for k in kws]
     return Page(path, "keywords.html", ctx)
@@ -436,7 +459,8 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
                        lambda lang=lang, n=n, chunk=chunk, total=total: list_page(cx, lang, n, chunk, total))
                   for lang in urls.LANGS]
     for a in cx.articles:
-        aid = (cx.article_id(a),)
+        # an article's pages show the titles of the newer and older articles
+        aid = (cx.article_id(a),) + tuple(cx.item_id(x) if x is not None else None for x in cx.neighbours(a))
         pages += [lazy(urls.article("zh", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "zh")),
                   lazy(urls.article("en", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "en")),
                   lazy(urls.parallel(a.slug), "parallel.html", aid, lambda a=a: parallel_page(cx, a))]
