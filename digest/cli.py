@@ -43,6 +43,9 @@ def _build_opts(p: argparse.ArgumentParser) -> None:
                         "(0: all on one page; default: 50)")
     g.add_argument("--feed-size", type=int, metavar="N",
                    help="newest articles in each Atom feed (0: every article; needs --base-url; default: 50)")
+    g.add_argument("--keyword-page-min", type=int, metavar="N",
+                   help="articles a keyword needs to get a page of its own; a keyword of fewer articles "
+                        "is listed in the keyword index, linked to its article (1: every keyword; default: 2)")
     g.add_argument("--tm", type=Path, metavar="FILE", help="translation memory file, SQLite "
                         "(default: translation-memory.sqlite3 in the cache folder)")
     g.add_argument("--tm-in-content", action="store_true",
@@ -135,7 +138,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         v = getattr(args, attr, None)
         if v is not None:
             kw[key] = v
-    for attr in ("theme", "base_url", "beam", "device", "per_page", "feed_size", "tm_in_content", "quiet", "debug"):
+    for attr in ("theme", "base_url", "beam", "device", "per_page", "feed_size", "keyword_page_min", "tm_in_content", "quiet", "debug"):
         v = getattr(args, attr, None)
         if v is not None and v is not False:
             kw[attr] = v

@@ -49,6 +49,7 @@ class Settings:
     device: str = "auto"                  # CTranslate2 device: auto (cuda when there is one), cpu, cuda
     per_page: int = 50                    # articles per page of the home page, lists, keyword pages (0: one)
     feed_size: int = 50                   # newest articles in each Atom feed (0: every article)
+    keyword_page_min: int = 2             # articles a keyword needs for a page of its own (1: every keyword)
     quiet: bool = False
     debug: bool = False
     site_title_zh: str = "京口新闻摘要"

@@ -118,7 +118,7 @@ def input_fingerprint(settings: Settings, rebuild_tm: bool) -> str:
         str(settings.model_path) if settings.model_path else None,
         str(tm), rebuild_tm,
         sys.version_info[:2],
-        settings.site_title_zh, settings.site_title_en,
+        settings.site_title_zh, settings.site_title_en, settings.keyword_page_min,
     )
 
 

@@ -118,13 +118,16 @@ class _Ctx:
         all_kws = [k for a in self.articles for k in site.keywords.get(a.slug, [])]
         self.kslug = urls.keyword_slugs(all_kws)
         self.down_items: dict[tuple[str, str], dict] = {}
+        # a keyword has a page of its own when this many articles have it (else it is a plain
+        # label on its article, and the keyword index links it straight to that article)
+        self.page_min = max(1, getattr(settings, "keyword_page_min", 1))
         self.by_kw: dict[str, list[Article]] = {}
         for a in self.articles:
             for k in dict.fromkeys(site.keywords.get(a.slug, [])):
                 self.by_kw.setdefault(k, []).append(a)
         # what every page shares besides its own inputs (the templates and code are in the key too)
         self.common = stable_digest((settings.site_title_zh, settings.site_title_en, settings.base_url,
-                                     site.model_credit))
+                                     site.model_credit, self.page_min))
         self._ids: dict[str, str] = {}
         self._item_ids: dict[str, str] = {}
 
@@ -133,7 +136,7 @@ class _Ctx:
         its translation, and its keywords with their slugs and English labels."""
         i = self._ids.get(a.slug)
         if i is None:
-            kws = [(k, self.kslug[k], self.kw_label(k, "en"))
+            kws = [(k, self.kslug[k], self.kw_label(k, "en"), self.has_page(k))
                    for k in dict.fromkeys(self.site.keywords.get(a.slug, []))]
             known = getattr(self.site, "identities", {}).get(a.slug)
             i = self._ids[a.slug] = (quick_digest((known, kws)) if known is not None else
@@ -146,11 +149,14 @@ class _Ctx:
         i = self._item_ids.get(a.slug)
         if i is None:
             t = self.tr(a)
-            kws = [(k, self.kslug[k], self.kw_label(k, "en"))
+            kws = [(k, self.kslug[k], self.kw_label(k, "en"), self.has_page(k))
                    for k in dict.fromkeys(self.site.keywords.get(a.slug, []))]
             i = self._item_ids[a.slug] = quick_digest((a.slug, a.title, a.subtitle, a.date, kws,
                                                        (t.title, t.subtitle) if t is not None else None))
         return i
+
+    def has_page(self, kw: str) -> bool:
+        return len(self.by_kw.get(kw, ())) >= self.page_min
 
     def kw_label(self, kw: str, lang: str) -> str:
         if lang == "zh":
@@ -206,7 +212,8 @@ def _common(cx: _Ctx, path: str, lang: str, title: str, alternates: dict[str, st
 
 
 def _kw_links(cx: _Ctx, a: Article, lang: str, path: str) -> list[dict]:
-    return [{"label": cx.kw_label(k, lang), "href": urls.rel(path, urls.keyword(lang, cx.kslug[k]))}
+    return [{"label": cx.kw_label(k, lang),
+             "href": urls.rel(path, urls.keyword(lang, cx.kslug[k])) if cx.has_page(k) else None}
             for k in dict.fromkeys(cx.site.keywords.get(a.slug, []))]
 
 
@@ -409,7 +416,8 @@ def keyword_index_page(cx: _Ctx, lang: str) -> Page:
     kws = sorted(cx.by_kw, key=(lambda k: (cx.kw_label(k, "en").casefold(), cx.kslug[k])) if lang == "en"
                  else (lambda k: (cx.kslug[k], k)))
     ctx["keywords"] = [{"label": cx.kw_label(k, lang), "count": len(cx.by_kw[k]),
-                        "href": urls.rel(path, urls.keyword(lang, cx.kslug[k]))} for k in kws]
+                        "href": urls.rel(path, urls.keyword(lang, cx.kslug[k]) if cx.has_page(k)
+                                         else urls.article(lang, cx.by_kw[k][0].slug))} for k in kws]
     return Page(path, "keywords.html", ctx)
 
 
@@ -464,7 +472,7 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
         pages += [lazy(urls.article("zh", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "zh")),
                   lazy(urls.article("en", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "en")),
                   lazy(urls.parallel(a.slug), "parallel.html", aid, lambda a=a: parallel_page(cx, a))]
-    kws = sorted(cx.by_kw, key=lambda k: cx.kslug[k])
+    kws = sorted((k for k in cx.by_kw if cx.has_page(k)), key=lambda k: cx.kslug[k])
     # a keyword's pages (newest articles first, per_page to a page) and what each shows besides
     # its language: the same for both languages
     kw_pages = {}
@@ -473,7 +481,8 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
         head = (kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(kchunks))
         kw_pages[kw] = [(n, chunk, head + (n,) + tuple(map(cx.item_id, chunk)))
                         for n, chunk in enumerate(kchunks, 1)]
-    index_deps = tuple((kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(cx.by_kw[kw])) for kw in kws)
+    index_deps = tuple((kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(cx.by_kw[kw]),
+                        None if cx.has_page(kw) else cx.by_kw[kw][0].slug) for kw in sorted(cx.by_kw))
     for lang in urls.LANGS:
         pages.append(lazy(urls.keywords_index(lang), "keywords.html", (lang,) + index_deps,
                           lambda lang=lang: keyword_index_page(cx, lang)))

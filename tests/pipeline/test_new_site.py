@@ -78,7 +78,7 @@ def test_a_new_site_made_with_init_builds_with_the_installed_command(tmp_path):
     art = page(out / "zh" / "new-library.html")
     assert art.find(id="riverside") is not None
     assert art.find("time", datetime="2025-04-01") is not None
-    kws = [a.get_text() for a in art.select(".article-foot a[href*='keywords']")]
+    kws = [li.get_text() for li in art.select(".article-foot .tags li")]
     assert kws[:2] == ["图书馆", "江边小镇"], kws                         # the editor's tags first
     link = art.select_one(".source a")
     assert link["href"] == "https://news.example.org/2025/04/01/library.html" and link.get_text() == "江边日报"

@@ -77,3 +77,29 @@ def test_the_search_page_says_1_result(built):
     out = built[0]
     assert soup(out / "en/search.html").find(id="search-status")["data-one"] == "1 result"
     assert soup(out / "zh/search.html").find(id="search-status")["data-one"] == "1 个结果"
+
+
+def test_a_keyword_of_one_article_has_no_page_unless_asked(tmp_path):
+    from digest.render import urls
+    from digest.check import check_site
+    site = make_site()
+    single = [k for k in {k for ks in site.keywords.values() for k in ks}
+              if sum(k in ks for ks in site.keywords.values()) == 1]
+    shared = [k for k in {k for ks in site.keywords.values() for k in ks}
+              if sum(k in ks for ks in site.keywords.values()) > 1]
+    assert "文字" in single and "京口区" in shared
+    out, _, _ = build(tmp_path / "out")
+    assert not (out / "zh/keywords" / f"{urls.keyword_slug('文字')}.html").exists()
+    assert (out / "zh/keywords" / f"{urls.keyword_slug('京口区')}.html").exists()
+    # the article shows it as a plain label; the index links it straight to its article
+    art = soup(out / "zh/no-translation-yet.html")
+    labels = {li.get_text(): li.find("a") for li in art.select(".article-foot .tags li")}
+    assert labels["文字"] is None and labels["京口区"] is not None
+    index = soup(out / "zh/keywords/index.html")
+    link = next(a for a in index.select(".kwcloud li a") if a.get_text() == "文字")
+    assert resolve("zh/keywords/index.html", link["href"]) == "zh/no-translation-yet.html"
+    assert check_site(out) == []
+    # the config (keyword_page_min = 1) asks for a page for every keyword
+    out1, _, _ = build(tmp_path / "out1", keyword_page_min=1)
+    assert (out1 / "zh/keywords" / f"{urls.keyword_slug('文字')}.html").exists()
+    assert soup(out1 / "zh/no-translation-yet.html").select_one(".article-foot .tags li a") is not None

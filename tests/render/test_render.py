@@ -65,8 +65,8 @@ def test_article_content(built):
     en = soup(out / "en/jingkou-new-mission.html")
     assert en.find("h1").get_text(strip=True) == "Jingkou takes on the new mission of the main city"
     assert [a.get_text() for a in en.select(".article-foot .tags a")][:2] == ["Jingkou", "digital economy"]
-    # a keyword without an English label falls back to pinyin
-    assert "Zhenjiang" in [a.get_text() for a in en.select(".article-foot .tags a")]
+    # a keyword without an English label falls back to pinyin (镇江 tags one article: a plain label)
+    assert "Zhenjiang" in [li.get_text() for li in en.select(".article-foot .tags li")]
     assert "machine-translated" in en.find(class_="origin").get_text()
     assert "Argos Translate" in en.find(class_="credit").get_text()
     assert en.find("a", string="CC BY 4.0")["href"] == "https://creativecommons.org/licenses/by/4.0/"
@@ -310,7 +310,7 @@ def test_check_finds_planted_problems(tmp_path, built):
         "</main>", '<a href="nowhere.html">x</a><a href="undated.html#nope">y</a></main>'),
         encoding="utf-8")
     (out / "en/undated.html").unlink()
-    k = out / f"zh/keywords/{urls.keyword_slug('文字')}.html"
+    k = out / f"zh/keywords/{urls.keyword_slug('京口区')}.html"
     k.write_text(k.read_text(encoding="utf-8").replace("</main>", "<div></span></main>"), encoding="utf-8")
     problems = "\n".join(check_site(out))
     assert "broken link: nowhere.html" in problems
