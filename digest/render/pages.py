@@ -10,7 +10,6 @@ import hashlib
 import io
 import pickle
 import shutil
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -65,27 +64,6 @@ class Page:
         return f"Page({self.path!r}, {self.template!r})"
 
 
-STALE_TEMPLATE_CACHE = 24 * 3600     # seconds
-
-
-class _SafeBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates in a folder, where a failure to read or write one only means it is
-    compiled again: another process (another version of this code, sharing the cache folder)
-    may remove the folder while this one writes into it."""
-
-    def load_bytecode(self, bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except OSError:
-            pass
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            pass
-
-
 def make_env(theme_dir: Path | list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
     """The theme's Jinja2 environment; given several theme folders (most specific first), each
     template comes from the first that has it. With ``cache_dir``, compiled templates are kept there
@@ -100,13 +78,11 @@ def make_env(theme_dir: Path | list[Path], cache_dir: Path | None = None) -> jin
         tag = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
         folder = Path(cache_dir) / "templates" / tag
         try:
-            if not folder.is_dir():                 # first use of this code: folders unused for a
-                stale = time.time() - STALE_TEMPLATE_CACHE      # day go (not younger ones: another
-                for old in folder.parent.glob("*") if folder.parent.is_dir() else []:   # checkout's)
-                    if old.stat().st_mtime < stale:
-                        shutil.rmtree(old, ignore_errors=True)
+            if not folder.is_dir():                 # first use of this code: older folders go
+                for old in folder.parent.glob("*") if folder.parent.is_dir() else []:
+                    shutil.rmtree(old, ignore_errors=True)
             folder.mkdir(parents=True, exist_ok=True)
-            cache = _SafeBytecodeCache(str(folder))
+            cache = jinja2.FileSystemBytecodeCache(str(folder))
         except OSError:
             cache = None                            # no cache then; never a reason to fail
     dirs = [theme_dir] if isinstance(theme_dir, (str, Path)) else list(theme_dir)

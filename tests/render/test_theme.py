@@ -76,28 +76,3 @@ def test_an_override_is_not_served_from_the_compiled_template_cache(tmp_path):
         out, _, _ = build(tmp_path / word, cache_dir=cache, themes_dir=tmp_path / "themes")
         assert f"{word}</body>" in (out / "zh" / "index.html").read_text(encoding="utf-8")
 
-
-def test_a_template_cache_folder_removed_meanwhile_is_no_reason_to_fail(tmp_path):
-    """Another checkout of the project sharing the cache may remove this code's folder of
-    compiled templates while a build writes into it: the page is rendered all the same."""
-    import shutil
-    from digest.render.pages import Page, make_env, render_page
-    cache = tmp_path / "cache"
-    env = make_env(DEFAULT, cache)
-    shutil.rmtree(cache / "templates")
-    page = Page("zh/search.html", "_macros.html", {})
-    assert render_page(env, page) == render_page(make_env(DEFAULT), page)
-
-
-def test_another_checkouts_recent_template_cache_is_left_alone(tmp_path):
-    import os
-    import time
-    from digest.render.pages import STALE_TEMPLATE_CACHE, make_env
-    cache = tmp_path / "cache"
-    recent, old = cache / "templates" / "0123456789abcdef", cache / "templates" / "fedcba9876543210"
-    recent.mkdir(parents=True)
-    old.mkdir()
-    t = time.time() - STALE_TEMPLATE_CACHE - 60
-    os.utime(old, (t, t))
-    make_env(DEFAULT, cache)
-    assert recent.is_dir() and not old.exists()
