@@ -98,7 +98,7 @@ class Digest(Gen):
         # no seeds: a folder that does not exist, so the ingest stage has nothing to look at
         return [str(PY), str(ROOT / "build.py"), "--seeds", str(self.c / "no-seeds"),
                 "--content", str(self.c / "content"), "--output", str(self.out),
-                "--tm", str(self.tm), "--theme", str(ROOT / "themes" / "default"), "--quiet"] + (
+                "--tm", str(self.tm), "--theme", str(ROOT / "digest" / "themes" / "default"), "--quiet"] + (
                     ["--model", MODEL[0]] if MODEL[0] and Path(MODEL[0]).exists() else [])
 
     def clean(self):

@@ -73,6 +73,10 @@ class Article(_LazyBlocks):
     original_script: str = "simplified"   # "simplified" | "traditional"
     repairs: dict[str, int] = field(default_factory=dict)
     path: Path | None = None              # the content file it was read from
+    tags: list[str] = field(default_factory=list)   # the editor's keywords, before the automatic ones
+    source_url: str | None = None         # where the article was published (shown as its source)
+    publication: str | None = None        # the name of that publication
+    draft: bool = False                   # a draft is not built
 
     def zh_hash(self) -> str:
         """sha256 of everything a translator translates (title, subtitle, blocks).

@@ -16,46 +16,81 @@ from .settings import Settings
 
 def _common(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("common options")
+    g.add_argument("--config", type=Path, metavar="FILE",
+                   help="site config file; flags override it (default: digest.toml in the current folder, if any)")
     g.add_argument("--content", type=Path, metavar="DIR", help="content folder (default: content/)")
     g.add_argument("--output", type=Path, metavar="DIR", help="output folder (default: output/)")
     g.add_argument("--cache", type=Path, metavar="DIR",
                    help="cache folder for the model and translation memory "
                         "(default: $DIGEST_CACHE or ~/.cache/digest)")
-    g.add_argument("--quiet", "-q", action="store_true", help="print only warnings, errors and the summary")
-    g.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    g.add_argument("--quiet", "-q", action="store_true", help="print only warnings, errors and the summary (default: off)")
+    g.add_argument("--debug", action="store_true", help="show tracebacks for errors (default: off)")
 
 
 def _build_opts(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("build options")
     g.add_argument("--seeds", type=Path, metavar="DIR", help="raw articles to ingest first (default: seeds/)")
-    g.add_argument("--theme", metavar="NAME|DIR", default="default", help="theme under themes/, or a theme folder")
-    g.add_argument("--base-url", metavar="URL", help="absolute site URL for feeds, sitemap and canonical links")
-    g.add_argument("--model", type=Path, metavar="PATH", help="an Argos .argosmodel file or unpacked package folder")
-    g.add_argument("--beam", type=int, default=1, metavar="N", help="beam size (1 = greedy, fastest)")
-    g.add_argument("--per-page", type=int, default=50, metavar="N",
-                   help="articles per page of the home page, the article lists and keyword pages (0: all on one page)")
-    g.add_argument("--feed-size", type=int, default=50, metavar="N",
-                   help="newest articles in each Atom feed (0: every article; needs --base-url)")
-    g.add_argument("--tm", type=Path, metavar="FILE", help="translation memory file (SQLite)")
+    g.add_argument("--theme", metavar="NAME|DIR", help="theme under themes/, or a theme folder (default: default)")
+    g.add_argument("--base-url", metavar="URL", help="absolute site URL for feeds, sitemap and canonical links "
+                        "(default: none, so no feeds, sitemap or canonical links)")
+    g.add_argument("--model", type=Path, metavar="PATH", help="an Argos .argosmodel file or unpacked package folder "
+                        "(default: translate-zh_en-1_9, fetched once into the cache)")
+    g.add_argument("--beam", type=int, metavar="N", help="beam size (1 = greedy, fastest; default: 1)")
+    g.add_argument("--device", choices=("auto", "cpu", "cuda"),
+                   help="where the model runs: auto picks cuda when a GPU is found (default: auto)")
+    g.add_argument("--per-page", type=int, metavar="N",
+                   help="articles per page of the home page, the article lists and keyword pages "
+                        "(0: all on one page; default: 50)")
+    g.add_argument("--feed-size", type=int, metavar="N",
+                   help="newest articles in each Atom feed (0: every article; needs --base-url; default: 50)")
+    g.add_argument("--keyword-page-min", type=int, metavar="N",
+                   help="articles a keyword needs to get a page of its own; a keyword of fewer articles "
+                        "is listed in the keyword index, linked to its article (1: every keyword; default: 2)")
+    g.add_argument("--tm", type=Path, metavar="FILE", help="translation memory file, SQLite "
+                        "(default: translation-memory.sqlite3 in the cache folder)")
     g.add_argument("--tm-in-content", action="store_true",
-                   help="keep the translation memory in content/ so a team can commit it")
-    g.add_argument("--rebuild-tm", action="store_true", help="discard the translation memory and start a new one")
+                   help="keep the translation memory in content/ so a team can commit it (default: off)")
+    g.add_argument("--rebuild-tm", action="store_true", help="discard the translation memory and start a new one (default: off)")
     g.add_argument("--verify", action="store_true",
-                   help="render every page again and rewrite any file in output/ whose bytes differ")
+                   help="render every page again and rewrite any file in output/ whose bytes differ (default: off)")
     _wait_opt(g)
 
 
 def _wait_opt(g) -> None:
     g.add_argument("--wait", type=float, metavar="SECONDS", dest="lock_wait",
                    help="if another build of the same output/ is running, wait this long for it "
-                        "(default 600; 0: stop at once)")
+                        "(0: stop at once; default: 600)")
+
+
+EXAMPLES = """\
+examples:
+  digest init mysite                     a new site: digest.toml, seeds/, content/, a glossary
+  digest                                 build: seeds/ -> content/ -> output/ (or: python build.py)
+  digest --base-url https://example.org/news/
+                                         build with Atom feeds, a sitemap and canonical links
+  digest ingest ~/scraped/               raw .txt articles -> content/<slug>.zh.md
+  digest serve --port 8080               build, serve on http://127.0.0.1:8080/, rebuild on change
+  digest check                           check the links, pairs and HTML of output/
+  digest build --help                    every option of a verb, with its default
+
+Settings come from digest.toml in the current folder (or --config FILE); a flag wins over it."""
+
+
+def _prog() -> str:
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "digest"
+    return "python -m digest" if name == "__main__.py" else (name or "digest")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the examples' line breaks."""
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build.py",
+        prog=_prog(),
         description="Build the bilingual digest: seeds/ -> content/ -> output/. "
-                    "With no verb, runs the whole pipeline.")
+                    "With no verb, runs the whole pipeline.",
+        epilog=EXAMPLES, formatter_class=_Formatter)
     _common(parser)
     _build_opts(parser)
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
@@ -63,6 +98,12 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="run the whole pipeline (the default)",
                        description="Ingest seeds/, translate, render output/.")
     _common(p); _build_opts(p)
+
+    p = sub.add_parser("init", help="make a new site folder: digest.toml, seeds/, content/, a glossary",
+                       description="Make a new site in DIR (created if needed): a commented digest.toml, "
+                                   "empty seeds/ and content/, and a commented content/glossary.toml. "
+                                   "Nothing that exists is overwritten.")
+    p.add_argument("dir", type=Path, metavar="DIR", help="the new site's folder")
 
     p = sub.add_parser("ingest", help="raw .txt articles -> content/<slug>.zh.md",
                        description="Normalise raw scraped .txt files (UTF-8, GB18030 or Big5; "
@@ -76,7 +117,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("fetch-model", help="download, verify and unpack the zh->en model",
                        description="Fetch the Argos translate-zh_en-1_9 model (CC-BY 4.0) into the cache.")
-    p.add_argument("--force", action="store_true", help="fetch and unpack again even if present")
+    p.add_argument("--force", action="store_true", help="fetch and unpack again even if present (default: off)")
     _common(p)
 
     p = sub.add_parser("check", help="verify the built site",
@@ -115,21 +156,29 @@ def make_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(verb, help=desc, description=desc)
         _common(p); _build_opts(p)
         if verb == "serve":
-            p.add_argument("--port", type=int, default=8000)
+            p.add_argument("--port", type=int, default=8000, metavar="N",
+                           help="port to serve on, at http://127.0.0.1:N/ (default: 8000)")
     return parser
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    kw = {}
+    """The config file (``--config``, else ``digest.toml`` in the current folder), then the
+    flags that were given on top of it."""
+    from .config import find_config, load_config
+    config = getattr(args, "config", None) or find_config(Path.cwd())
+    kw = dict(load_config(config)) if config is not None else {}
+    if config is not None:
+        kw["config_path"] = Path(config)
+        kw.setdefault("root", Path(config).parent)   # seeds/, content/, output/ beside the config
     for attr, key in (("content", "content_dir"), ("output", "output_dir"), ("cache", "cache_dir"),
                       ("seeds", "seeds_dir"), ("model", "model_path"), ("tm", "tm_path")):
         v = getattr(args, attr, None)
         if v is not None:
             kw[key] = v
-    for attr in ("theme", "base_url", "beam", "per_page", "feed_size", "tm_in_content", "quiet", "debug",
-                 "lock_wait"):
+    for attr in ("theme", "base_url", "beam", "device", "per_page", "feed_size", "keyword_page_min",
+                 "tm_in_content", "quiet", "debug", "lock_wait"):
         v = getattr(args, attr, None)
-        if v is not None:
+        if v is not None and v is not False:
             kw[attr] = v
     return Settings(**kw)
 
@@ -138,7 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     verb = args.verb or "build"
-    settings = settings_from(args)
+    if verb == "init":                           # no config to read yet
+        return _init(args.dir)
+    try:
+        settings = settings_from(args)
+    except DigestError as e:                     # a bad config file: nothing can run
+        Reporter().report(e)
+        return 1
     reporter = Reporter(quiet=settings.quiet)
     try:
         return _run(verb, args, settings, reporter)
@@ -153,6 +208,19 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("interrupted: output/ left as it was", file=sys.stderr)
         return 130
+
+
+def _init(folder: Path) -> int:
+    from .scaffold import init_site
+    try:
+        made = init_site(folder)
+    except DigestError as e:
+        Reporter().report(e)
+        return 1
+    for p in made:
+        print(f"created {p}{'/' if p.is_dir() else ''}")
+    print(f"next: put raw .txt articles in {folder / 'seeds'}, then run `digest build` in {folder}")
+    return 0
 
 
 def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
@@ -186,7 +254,8 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
         for p in problems:
             print(p, file=sys.stderr)
         if problems:
-            print(f"check: {len(problems)} problem(s) in {settings.output_dir}", file=sys.stderr)
+            n = len(problems)
+            print(f"check: {n} problem{'' if n == 1 else 's'} in {settings.output_dir}", file=sys.stderr)
             return 1
         reporter.info(f"check: {settings.output_dir} is consistent")
         return 0

@@ -30,7 +30,8 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 
 # front-matter keys of a Chinese content file, in the order they are written
 ZH_KEYS = ("slug", "title", "subtitle", "dateline", "byline", "editor", "date",
-           "source", "source_sha256", "source_time", "original_script", "repairs")
+           "source", "source_sha256", "source_time", "original_script", "repairs",
+           "tags", "source_url", "publication", "draft")
 
 
 def has_words(text: str) -> bool:
@@ -98,7 +99,7 @@ def dump_article(article: Article) -> str:
     meta = {}
     for key in ZH_KEYS:
         value = getattr(article, key)
-        if value in (None, "", {}):
+        if value is None or value is False or value in ("", {}, []):
             continue
         meta[key] = value
     post = frontmatter.Post(blocks_to_markdown(article.blocks), **meta)
@@ -265,6 +266,49 @@ def _date_field(post: _Post, key: str, path: Path, kind) -> str | None:
     return value
 
 
+URL_RE = re.compile(r"https?://[^\s/?#]+[^\s]*")
+
+
+def _url_field(post: _Post, key: str, path: Path) -> str | None:
+    value = _str_field(post, key, path)
+    if value is not None and not URL_RE.fullmatch(value.strip()):
+        raise InputError(f"front matter: '{key}' must be an http(s) URL, e.g. https://example.org/news/1.html, "
+                         f"not {value[:60]!r}", path, post.line(key))
+    return value.strip() if value is not None else None
+
+
+def _tags_field(post: _Post, path: Path) -> list[str]:
+    """``tags``: a list of words (or one word), each with a letter or digit; repeats dropped."""
+    value = post.meta.get("tags")
+    if value is None or value == "":
+        return []
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise InputError(f"front matter: 'tags' must be a list, e.g. [京口, 数字经济], "
+                         f"not {type(value).__name__}", path, post.line("tags"))
+    tags: list[str] = []
+    for t in items:
+        if isinstance(t, (int, float)) and not isinstance(t, bool):
+            t = str(t)
+        if not isinstance(t, str) or not has_words(t) or "\n" in t or len(t.strip()) > 40:
+            raise InputError(f"front matter: tag {str(t)[:40]!r} is not usable: a tag is a word or a short "
+                             "phrase on one line (at most 40 characters)", path, post.line("tags"))
+        t = " ".join(t.split())
+        if t not in tags:
+            tags.append(t)
+    return tags
+
+
+def _bool_field(post: _Post, key: str, path: Path) -> bool:
+    value = post.meta.get(key)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise InputError(f"front matter: '{key}' must be true or false, not {str(value)[:40]!r}",
+                         path, post.line(key))
+    return value
+
+
 def load_article(path: Path) -> Article:
     post = _load_post(path)
     meta = post.meta
@@ -303,6 +347,10 @@ def load_article(path: Path) -> Article:
         repairs=dict(repairs),
         blocks=markdown_to_blocks(post.content),
         path=path,
+        tags=_tags_field(post, path),
+        source_url=_url_field(post, "source_url", path),
+        publication=_str_field(post, "publication", path),
+        draft=_bool_field(post, "draft", path),
     )
 
 

@@ -258,6 +258,32 @@ def keyword_text(article: Article) -> str:
     return "\n".join([article.title, article.title, article.subtitle or ""] + [b.text for b in article.blocks])
 
 
+def with_tags(tags: list[str], automatic: list[str]) -> list[str]:
+    """The editor's tags first, then the automatic keywords that are not among them."""
+    if not tags:
+        return automatic
+    return list(dict.fromkeys([*tags, *automatic]))
+
+
+# a place and the same place with its administrative unit (京口 / 京口区, 镇江 / 镇江市) are one
+# keyword: the bare name is kept, which more articles share
+PLACE_SUFFIXES = ("街道", "新区", "区", "市", "省", "县", "镇", "乡", "村")
+
+
+def fold_place_suffixes(words: list[str], is_place=None) -> list[str]:
+    """``words`` without each one that is another of them plus a place suffix (order kept);
+    ``is_place(name)`` (optional) must say that the shorter word is a place name (工业 / 工业区
+    are two keywords)."""
+    present = set(words)
+    out = []
+    for w in words:
+        if any(w.endswith(s) and len(w) - len(s) >= 2 and w[: -len(s)] in present
+               and (is_place is None or is_place(w[: -len(s)])) for s in PLACE_SUFFIXES):
+            continue
+        out.append(w)
+    return out
+
+
 def extract_keywords(article: Article, k: int = 8) -> list[str]:
     """Up to ``k`` (at most 8, at least 5 when the text has them) keywords, best first."""
     jieba = segmenter()
@@ -266,11 +292,13 @@ def extract_keywords(article: Article, k: int = 8) -> list[str]:
     with _lock:
         _tfidf()
         words = segment(text)
-        preferred = [w for w in _ranked(words, PREFERRED_POS)[: k * 3] if _ok(w)]
+        tags = _tags()
+        place = lambda w: tags.get(w) == "ns"     # noqa: E731  (jieba's part of speech: a place name)
+        preferred = fold_place_suffixes([w for w in _ranked(words, PREFERRED_POS)[: k * 3] if _ok(w)], place)
         out = preferred[:k]
         if len(out) < 5:
-            for w in _ranked(words, None)[: k * 4]:
-                if _ok(w) and w not in out:
+            for w in fold_place_suffixes(_ranked(words, None)[: k * 4], place):
+                if _ok(w) and w not in out and fold_place_suffixes(out + [w], place)[-1:] == [w]:
                     out.append(w)
                 if len(out) >= 5:
                     break

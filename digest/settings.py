@@ -6,6 +6,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+PACKAGE_THEMES = Path(__file__).parent / "themes"      # themes shipped with the package
+
+
+def theme_chain(theme: str, themes_dir: Path) -> list[Path]:
+    """See :attr:`Settings.theme_dirs`; an unknown theme is the single folder it would be in
+    (whose absence the renderer reports)."""
+    p = Path(theme)
+    own = p if p.is_dir() and ((p / "templates").is_dir() or (p / "static").is_dir()) else Path(themes_dir) / theme
+    packaged = PACKAGE_THEMES / (theme if (PACKAGE_THEMES / theme).is_dir() and os.sep not in theme and "/" not in theme
+                                 else "default")
+    chain = [own] if own.is_dir() else []
+    if own.is_dir() or packaged.name == theme:
+        if packaged.resolve() not in [c.resolve() for c in chain]:
+            chain.append(packaged)
+    return chain or [own]
+
+
 def default_cache_dir() -> Path:
     env = os.environ.get("DIGEST_CACHE")
     if env:
@@ -29,13 +46,16 @@ class Settings:
     tm_in_content: bool = False           # keep the TM beside the content (for teams)
     base_url: str | None = None           # absolute URLs in feeds, sitemap, canonical
     beam: int = 1
+    device: str = "auto"                  # CTranslate2 device: auto (cuda when there is one), cpu, cuda
     per_page: int = 50                    # articles per page of the home page, lists, keyword pages (0: one)
     feed_size: int = 50                   # newest articles in each Atom feed (0: every article)
     lock_wait: float = 600.0              # seconds a build waits for another build of the site
+    keyword_page_min: int = 2             # articles a keyword needs for a page of its own (1: every keyword)
     quiet: bool = False
     debug: bool = False
     site_title_zh: str = "京口新闻摘要"
     site_title_en: str = "Jingkou News Digest"
+    config_path: Path | None = None       # the digest.toml these settings were read from, if any
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
@@ -52,8 +72,15 @@ class Settings:
 
     @property
     def theme_dir(self) -> Path:
-        p = Path(self.theme)
-        return p if p.is_dir() and (p / "templates").is_dir() else self.themes_dir / self.theme
+        """The theme folder looked in first (the site's own, else the packaged one)."""
+        return self.theme_dirs[0]
+
+    @property
+    def theme_dirs(self) -> list[Path]:
+        """Theme folders, most specific first: each template and static file is taken from the
+        first that has it (MkDocs' ``custom_dir``). A folder given as the theme, or the site's
+        ``themes/NAME/``, overrides the packaged theme of that name, else the packaged default."""
+        return theme_chain(self.theme, self.themes_dir)
 
     @property
     def glossary_path(self) -> Path:

@@ -71,9 +71,14 @@ class BuildResult:
         if self.nothing_changed:
             return f"nothing changed, nothing written ({self.seconds:.2f} s)"
         removed = f", {self.pages_removed} removed" if self.pages_removed else ""
-        return (f"{self.articles} articles, {self.pages_written} pages written, "
+        return (f"{counted(self.articles, 'article')}, {counted(self.pages_written, 'page')} written, "
                 f"{self.pages_unchanged} unchanged{removed}, "
-                f"{self.sentences_translated} sentences translated, {self.seconds:.2f} s")
+                f"{counted(self.sentences_translated, 'sentence')} translated, {self.seconds:.2f} s")
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 article``, ``2 articles``, ``0 articles``: English nouns of this summary only."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def stage_available(module: str) -> bool:
@@ -106,11 +111,12 @@ def input_fingerprint(settings: Settings, rebuild_tm: bool) -> str:
         tree_stat(settings.seeds_dir) if settings.seeds_dir.is_dir() else None,
         tree_stat(settings.content_dir, skip_suffixes=(".sqlite3", ".sqlite3-wal", ".sqlite3-shm",
                                                         "-journal")),
-        tree_stat(settings.theme_dir),
-        str(settings.theme_dir.resolve()), settings.base_url, settings.beam, settings.per_page, settings.feed_size,
+        [tree_stat(d) for d in settings.theme_dirs],
+        [str(d.resolve()) for d in settings.theme_dirs], settings.base_url, settings.beam, settings.per_page, settings.feed_size,
         str(settings.model_path) if settings.model_path else None,
         str(tm), rebuild_tm,
         sys.version_info[:2],
+        settings.site_title_zh, settings.site_title_en, settings.keyword_page_min,
     )
 
 
@@ -189,6 +195,8 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
             cached = (a, a.zh_hash())
         fresh[key] = cached                 # (the very object loaded: put_many skips writing it)
         a, zh = cached
+        if getattr(a, "draft", False):      # draft: true is not built
+            continue
         if a.slug in seen:
             reporter.error(path, 1, f"slug '{a.slug}' is already used by {seen[a.slug]}; skipped")
             continue
@@ -231,8 +239,10 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
                     if entry is not None:                      # for the search stage
                         memo.get("search", entry[0], lambda e=entry[1]: e)
                 bar.update(len(chunk))
+    from .keywords import with_tags
     for a in articles:
-        fresh[keys[a.slug]] = out[a.slug] = cache[keys[a.slug]]
+        fresh[keys[a.slug]] = cache[keys[a.slug]]
+        out[a.slug] = with_tags(a.tags, cache[keys[a.slug]])      # the editor's tags first
     if state is not None:
         state.put_many("keywords", fresh, replace_all=True)
     return out
@@ -462,7 +472,8 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         sizes: dict[str, int] = {}
         out_base = str(settings.output_dir) + os.sep
         todo: list[tuple[str, Callable[[], bytes]]] = []
-        for rel, key, produce in render.render_files(site, settings, reporter):
+        told = state.get_meta("told-no-base-url") == "yes"      # once per site, not every build
+        for rel, key, produce in render.render_files(site, settings, reporter, tell_no_base_url=not told):
             keys[rel] = key
             old = previous.get(rel)
             if not verify and old is not None and old[0] == key and _size(out_base + rel) == old[1]:
@@ -511,6 +522,7 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
             result.published = True
             state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
                                for rel in keys}, previous=state.outputs())
+            state.set_meta("told-no-base-url", "no" if settings.base_url else "yes")
     else:
         written, unchanged = publish(settings.output_dir,
                                      lambda staging: render.render_site(site, settings, staging, reporter))

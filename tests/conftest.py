@@ -36,8 +36,8 @@ def seed_paths() -> list[Path]:
 def project(tmp_path: Path) -> Path:
     """A throwaway project folder with a copy of seeds/ and the default theme."""
     shutil.copytree(SEEDS, tmp_path / "seeds")
-    if (REPO / "themes").is_dir():
-        shutil.copytree(REPO / "themes", tmp_path / "themes")
+    if (REPO / "digest" / "themes").is_dir():
+        shutil.copytree(REPO / "digest" / "themes", tmp_path / "themes")
     glossary = REPO / "content" / "glossary.toml"
     if glossary.exists():
         (tmp_path / "content").mkdir()

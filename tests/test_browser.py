@@ -46,7 +46,7 @@ def site(tmp_path_factory) -> Path:
     out = root / "output"
     if _have("digest.ingest") and _have("digest.translate"):
         shutil.copytree(REPO / "seeds", root / "seeds")
-        shutil.copytree(REPO / "themes", root / "themes")
+        shutil.copytree(REPO / "digest" / "themes", root / "themes")
         glossary = REPO / "content" / "glossary.toml"
         if glossary.exists():
             (root / "content").mkdir()

@@ -18,34 +18,45 @@ from .search_index import index_js
 __all__ = ["render_site", "render_files", "plan_pages", "render_page", "make_env", "Page"]
 
 
-def _static_files(theme_dir: Path) -> dict[str, bytes]:
-    static = Path(theme_dir) / "static"
+def _static_files(theme_dirs: Path | list[Path]) -> dict[str, bytes]:
+    """The static files of the theme folders, merged: a file of an earlier folder wins."""
+    dirs = [theme_dirs] if isinstance(theme_dirs, (str, Path)) else list(theme_dirs)
     out = {}
-    if static.is_dir():
-        for p in sorted(static.rglob("*")):
-            if p.is_file() and not p.name.startswith("."):
-                out[urls.static(p.relative_to(static).as_posix())] = p.read_bytes()
+    for d in reversed(dirs):
+        static = Path(d) / "static"
+        if static.is_dir():
+            for p in sorted(static.rglob("*")):
+                if p.is_file() and not p.name.startswith("."):
+                    out[urls.static(p.relative_to(static).as_posix())] = p.read_bytes()
     missing = [n for n in STATIC_FILES if urls.static(n) not in out]
     if missing:
-        raise BuildError(f"theme is missing static/{', static/'.join(missing)}", path=theme_dir)
+        raise BuildError(f"theme is missing static/{', static/'.join(missing)}", path=dirs[0])
     return out
 
 
-def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
-    """Every output file: (output path, content key, produce bytes). Deterministic order."""
-    theme = settings.theme_dir
-    if not (Path(theme) / "templates").is_dir():
+def theme_dirs_of(settings) -> list[Path]:
+    dirs = getattr(settings, "theme_dirs", None)
+    return [Path(d) for d in dirs] if dirs else [Path(settings.theme_dir)]
+
+
+def render_files(site, settings, reporter: Reporter, *,
+                 tell_no_base_url: bool = True) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+    """Every output file: (output path, content key, produce bytes). Deterministic order.
+    ``tell_no_base_url``: say that feeds need --base-url (a build says it once per site)."""
+    themes = theme_dirs_of(settings)
+    theme = themes[0]
+    if not any((Path(d) / "templates").is_dir() for d in themes):
         raise BuildError(f"theme not found: {theme} (no templates/ folder)", path=theme)
-    env = make_env(theme, getattr(settings, "cache_dir", None))
+    env = make_env(themes, getattr(settings, "cache_dir", None))
     files: dict[str, bytes] = {}
     pages = plan_pages(site, settings, env)
-    base = _render_version(theme)
+    base = _render_version(themes)
     for page in pages:
         # the key is made from what the page is made from (its context, the templates, this
         # code), so an unchanged page is never rendered again; rendering happens in produce()
         key = key_of(base + (page.deps if page.deps is not None else stable_digest(page.context)).encode())
-        yield page.path, key, (lambda page=page: _render(env, page, theme))
-    files.update(_static_files(theme))
+        yield page.path, key, (lambda page=page: _render(env, page, themes))
+    files.update(_static_files(themes))
     yield from _search_files(site, base)
     if settings.base_url:
         for lang in urls.LANGS:
@@ -63,7 +74,7 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
             groups.append({"zh-Hans": urls.parallel(a.slug)})
             dates.append(feeds.lastmod(a))
         files[urls.SITEMAP] = feeds.sitemap(groups, settings.base_url, dates)
-    else:
+    elif tell_no_base_url:
         reporter.info("render: no --base-url given, so no Atom feeds, sitemap or canonical links "
                       "(they need absolute URLs)")
     for rel in sorted(files):
@@ -91,7 +102,7 @@ def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[],
             yield urls.search_index(i), key_of(data), (lambda d=data: d)
 
 
-def _render(env, page: Page, theme) -> bytes:
+def _render(env, page: Page, themes) -> bytes:
     try:
         return render_page(env, page)
     except Exception as e:   # a template error makes the whole site wrong
@@ -99,28 +110,46 @@ def _render(env, page: Page, theme) -> bytes:
         if isinstance(e, jinja2.TemplateError):
             path, line = getattr(e, "filename", None), getattr(e, "lineno", None)
             if path is None:                  # a runtime error: the template frame in the traceback
-                path, line = _template_frame(e, theme)
+                path, line = _template_frame(e, themes)
             raise BuildError(f"template error: {e} (while rendering {page.path})",
-                             path=path or Path(theme) / "templates" / page.template, line=line) from e
+                             path=path or _template_path(themes, page.template), line=line) from e
         raise
 
 
-def _template_frame(e: BaseException, theme) -> tuple[str | None, int | None]:
+def _template_path(themes, name: str) -> Path:
+    """The file a template is read from: the first theme folder that has it."""
+    themes = [themes] if isinstance(themes, (str, Path)) else list(themes)
+    for d in themes:
+        if (Path(d) / "templates" / name).is_file():
+            return Path(d) / "templates" / name
+    return Path(themes[0]) / "templates" / name
+
+
+def _template_frame(e: BaseException, themes) -> tuple[str | None, int | None]:
     import traceback
-    templates = str(Path(theme).resolve() / "templates")
+    themes = [themes] if isinstance(themes, (str, Path)) else list(themes)
+    folders = tuple(str(Path(d).resolve() / "templates") for d in themes)
     found = (None, None)
     for frame in traceback.extract_tb(e.__traceback__):
-        if frame.filename.startswith(templates):
+        if frame.filename.startswith(folders):
             found = (frame.filename, frame.lineno)
     return found
 
 
-def _render_version(theme: Path) -> bytes:
-    """What every page depends on besides its context: the templates and the render code."""
+def _render_version(themes) -> bytes:
+    """What every page depends on besides its context: the templates in use (each from the
+    first theme folder that has it) and the render code."""
+    themes = [themes] if isinstance(themes, (str, Path)) else list(themes)
+    used: dict[str, Path] = {}
+    for d in reversed(themes):
+        folder = Path(d) / "templates"
+        for p in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if p.is_file():
+                used[p.relative_to(folder).as_posix()] = p
     h = hashlib.sha256()
-    for p in sorted((Path(theme) / "templates").rglob("*")) + sorted(Path(__file__).parent.glob("*.py")):
-        if p.is_file():
-            h.update(p.name.encode() + b"\0" + p.read_bytes())
+    for p in [used[k] for k in sorted(used, key=lambda k: k.rsplit("/", 1)[-1])] + \
+            sorted(Path(__file__).parent.glob("*.py")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
     return h.digest()
 
 

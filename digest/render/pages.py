@@ -100,8 +100,9 @@ class Page:
         return f"Page({self.path!r}, {self.template!r})"
 
 
-def make_env(theme_dir: Path, cache_dir: Path | None = None) -> jinja2.Environment:
-    """The theme's Jinja2 environment. With ``cache_dir``, compiled templates are kept there
+def make_env(theme_dir: Path | list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
+    """The theme's Jinja2 environment; given several theme folders (most specific first), each
+    template comes from the first that has it. With ``cache_dir``, compiled templates are kept there
     (Jinja2 checks each template's source; the folder is named after this file and the Jinja2
     version, which the compiled code also depends on): compiling the templates is most of
     the render time of a rebuild after one edit."""
@@ -120,8 +121,11 @@ def make_env(theme_dir: Path, cache_dir: Path | None = None) -> jinja2.Environme
             cache = _TolerantBytecodeCache(str(folder))
         except OSError:
             cache = None                            # no cache then; never a reason to fail
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(theme_dir) / "templates")),
-                              bytecode_cache=cache, **options)
+    dirs = [theme_dir] if isinstance(theme_dir, (str, Path)) else list(theme_dir)
+    # (the bytecode cache keys each template by its file name too, so an override never
+    # reuses the packaged template's compiled code)
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(Path(d) / "templates")) for d in dirs])
+    return jinja2.Environment(loader=loader, bytecode_cache=cache, **options)
 
 
 # another checkout's build (another code version) may be using its folder right now
@@ -176,13 +180,16 @@ class _Ctx:
         all_kws = [k for a in self.articles for k in site.keywords.get(a.slug, [])]
         self.kslug = urls.keyword_slugs(all_kws)
         self.down_items: dict[tuple[str, str], dict] = {}
+        # a keyword has a page of its own when this many articles have it (else it is a plain
+        # label on its article, and the keyword index links it straight to that article)
+        self.page_min = max(1, getattr(settings, "keyword_page_min", 1))
         self.by_kw: dict[str, list[Article]] = {}
         for a in self.articles:
             for k in dict.fromkeys(site.keywords.get(a.slug, [])):
                 self.by_kw.setdefault(k, []).append(a)
         # what every page shares besides its own inputs (the templates and code are in the key too)
         self.common = stable_digest((settings.site_title_zh, settings.site_title_en, settings.base_url,
-                                     site.model_credit))
+                                     site.model_credit, self.page_min))
         self._ids: dict[str, str] = {}
         self._item_ids: dict[str, str] = {}
 
@@ -191,7 +198,7 @@ class _Ctx:
         its translation, and its keywords with their slugs and English labels."""
         i = self._ids.get(a.slug)
         if i is None:
-            kws = [(k, self.kslug[k], self.kw_label(k, "en"))
+            kws = [(k, self.kslug[k], self.kw_label(k, "en"), self.has_page(k))
                    for k in dict.fromkeys(self.site.keywords.get(a.slug, []))]
             known = getattr(self.site, "identities", {}).get(a.slug)
             i = self._ids[a.slug] = (quick_digest((known, kws)) if known is not None else
@@ -204,16 +211,27 @@ class _Ctx:
         i = self._item_ids.get(a.slug)
         if i is None:
             t = self.tr(a)
-            kws = [(k, self.kslug[k], self.kw_label(k, "en"))
+            kws = [(k, self.kslug[k], self.kw_label(k, "en"), self.has_page(k))
                    for k in dict.fromkeys(self.site.keywords.get(a.slug, []))]
             i = self._item_ids[a.slug] = quick_digest((a.slug, a.title, a.subtitle, a.date, kws,
                                                        (t.title, t.subtitle) if t is not None else None))
         return i
 
+    def has_page(self, kw: str) -> bool:
+        return len(self.by_kw.get(kw, ())) >= self.page_min
+
     def kw_label(self, kw: str, lang: str) -> str:
         if lang == "zh":
             return kw
         return self.site.keyword_en.get(kw) or pinyin_label(kw)
+
+    def neighbours(self, a: Article) -> tuple[Article | None, Article | None]:
+        """The articles before (newer) and after (older) ``a`` in the lists' order."""
+        if not hasattr(self, "_pos"):
+            self._pos = {x.slug: i for i, x in enumerate(self.articles)}
+        i = self._pos[a.slug]
+        return (self.articles[i - 1] if i > 0 else None,
+                self.articles[i + 1] if i + 1 < len(self.articles) else None)
 
     def tr(self, a: Article) -> Translation | None:
         t = self.site.translations.get(a.slug)
@@ -223,7 +241,7 @@ class _Ctx:
 
 
 def _common(cx: _Ctx, path: str, lang: str, title: str, alternates: dict[str, str] | None = None,
-            og_type: str = "website", description: str = "") -> dict:
+            og_type: str = "website", description: str = "", bilingual: bool = False) -> dict:
     s = cx.settings
     r = lambda to, anchor=None: urls.rel(path, to, anchor)  # noqa: E731
     alt = alternates or {}
@@ -239,8 +257,9 @@ def _common(cx: _Ctx, path: str, lang: str, title: str, alternates: dict[str, st
         "root": r(urls.home())[: -len("index.html")] or "./",
         "nav": {
             "home": r(urls.home()),
-            # the other language: this page's counterpart when it has one, else that language's home
-            **{l: r(urls.lang_index(l) if l == lang else alt.get(l, urls.lang_index(l))) for l in urls.LANGS},
+            # each language: this page in that language when there is one, else that language's home
+            **{l: r(alt.get(l, urls.lang_index(l))) for l in urls.LANGS},
+            "current": None if bilingual else lang,        # a bilingual page is in neither
             "kw": r(urls.keywords_index(lang if lang in urls.LANGS else "zh")),
             "search": r(urls.search(lang if lang in urls.LANGS else "zh")),
             "atom": r(urls.atom(lang)) if s.base_url and lang in urls.LANGS else None,
@@ -257,7 +276,8 @@ def _common(cx: _Ctx, path: str, lang: str, title: str, alternates: dict[str, st
 
 
 def _kw_links(cx: _Ctx, a: Article, lang: str, path: str) -> list[dict]:
-    return [{"label": cx.kw_label(k, lang), "href": urls.rel(path, urls.keyword(lang, cx.kslug[k]))}
+    return [{"label": cx.kw_label(k, lang),
+             "href": urls.rel(path, urls.keyword(lang, cx.kslug[k])) if cx.has_page(k) else None}
             for k in dict.fromkeys(cx.site.keywords.get(a.slug, []))]
 
 
@@ -336,6 +356,7 @@ def article_page(cx: _Ctx, a: Article, lang: str) -> Page:
         a={k: (inline_html(v) if v else None) for k, v in head.items()},
         text_lang=text_lang,
         date=a.date, source=a.source, blocks=blocks,
+        source_url=a.source_url, publication=a.publication,
         keywords=_kw_links(cx, a, lang, path),
         other_lang=other,
         other_href=urls.rel(path, urls.article(other, a.slug)),
@@ -350,7 +371,19 @@ def article_page(cx: _Ctx, a: Article, lang: str) -> Page:
     ctx["title_origin"] = t.title_origin if t is not None else None
     if lang == "en":
         ctx["origin_text"] = origin_text(origin, ctx["translator"])
+    newer, older = cx.neighbours(a)
+    ctx["newer"] = _neighbour(cx, newer, lang, path)
+    ctx["older"] = _neighbour(cx, older, lang, path)
     return Page(path, "article.html", ctx)
+
+
+def _neighbour(cx: _Ctx, a: Article | None, lang: str, path: str) -> dict | None:
+    """A link to the newer or older article, titled in the page's language when it can be."""
+    if a is None:
+        return None
+    s = _summary(a, cx.tr(a), lang)
+    return {"href": urls.rel(path, urls.article(lang, a.slug)), "title": s["title"],
+            "lang": s.get("lang", "zh-Hans" if lang == "zh" else "en")}
 
 
 def parallel_page(cx: _Ctx, a: Article) -> Page:
@@ -366,7 +399,7 @@ def parallel_page(cx: _Ctx, a: Article) -> Page:
                      "origin": t.origins[i] if t is not None and i < len(t.origins) else None,
                      "flagged": flagged.get(i), "stale": i in stale_blocks})
     ctx = _common(cx, path, "zh", f"{plain_text(a.title)} · {plain_text(t.title) if t else ''}".strip(" ·"),
-                  None, og_type="article")
+                  None, og_type="article", bilingual=True)
     ctx["html_lang"] = "zh-Hans"
     ctx.update(
         zh={"title": inline_html(a.title), "subtitle": inline_html(a.subtitle) if a.subtitle else None,
@@ -433,7 +466,7 @@ def list_page(cx: _Ctx, lang: str, n: int = 1, chunk: list[Article] | None = Non
 def home_page(cx: _Ctx, n: int = 1, chunk: list[Article] | None = None, total: int = 1) -> Page:
     path = urls.home(n)
     ctx = _common(cx, path, "zh", _page_title(f"{cx.settings.site_title_zh} · {cx.settings.site_title_en}",
-                                              "zh", n))
+                                              "zh", n), bilingual=True)
     items = []
     for a in (cx.articles if chunk is None else chunk):
         items.append({"zh": _item(cx, a, "zh", path), "en": _item(cx, a, "en", path), "date": a.date,
@@ -447,9 +480,12 @@ def keyword_index_page(cx: _Ctx, lang: str) -> Page:
     path = urls.keywords_index(lang)
     title = "关键词" if lang == "zh" else "Keywords"
     ctx = _common(cx, path, lang, title, {"zh": urls.keywords_index("zh"), "en": urls.keywords_index("en")})
-    kws = sorted(cx.by_kw, key=lambda k: (-len(cx.by_kw[k]), cx.kslug[k]))
+    # alphabetical: English labels A-Z, Chinese keywords by their pinyin (the slugs are pinyin)
+    kws = sorted(cx.by_kw, key=(lambda k: (cx.kw_label(k, "en").casefold(), cx.kslug[k])) if lang == "en"
+                 else (lambda k: (cx.kslug[k], k)))
     ctx["keywords"] = [{"label": cx.kw_label(k, lang), "count": len(cx.by_kw[k]),
-                        "href": urls.rel(path, urls.keyword(lang, cx.kslug[k]))} for k in kws]
+                        "href": urls.rel(path, urls.keyword(lang, cx.kslug[k]) if cx.has_page(k)
+                                         else urls.article(lang, cx.by_kw[k][0].slug))} for k in kws]
     return Page(path, "keywords.html", ctx)
 
 
@@ -499,11 +535,12 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
                        lambda lang=lang, n=n, chunk=chunk, total=total: list_page(cx, lang, n, chunk, total))
                   for lang in urls.LANGS]
     for a in cx.articles:
-        aid = (cx.article_id(a),)
+        # an article's pages show the titles of the newer and older articles
+        aid = (cx.article_id(a),) + tuple(cx.item_id(x) if x is not None else None for x in cx.neighbours(a))
         pages += [lazy(urls.article("zh", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "zh")),
                   lazy(urls.article("en", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "en")),
                   lazy(urls.parallel(a.slug), "parallel.html", aid, lambda a=a: parallel_page(cx, a))]
-    kws = sorted(cx.by_kw, key=lambda k: cx.kslug[k])
+    kws = sorted((k for k in cx.by_kw if cx.has_page(k)), key=lambda k: cx.kslug[k])
     # a keyword's pages (newest articles first, per_page to a page) and what each shows besides
     # its language: the same for both languages
     kw_pages = {}
@@ -512,7 +549,8 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
         head = (kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(kchunks))
         kw_pages[kw] = [(n, chunk, head + (n,) + tuple(map(cx.item_id, chunk)))
                         for n, chunk in enumerate(kchunks, 1)]
-    index_deps = tuple((kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(cx.by_kw[kw])) for kw in kws)
+    index_deps = tuple((kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(cx.by_kw[kw]),
+                        None if cx.has_page(kw) else cx.by_kw[kw][0].slug) for kw in sorted(cx.by_kw))
     for lang in urls.LANGS:
         pages.append(lazy(urls.keywords_index(lang), "keywords.html", (lang,) + index_deps,
                           lambda lang=lang: keyword_index_page(cx, lang)))

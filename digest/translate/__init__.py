@@ -263,7 +263,8 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
     """Translate the missing sentences; commit to the memory batch by batch. Returns glossary misses."""
     from .engine import Engine
 
-    engine = Engine(package, beam=max(1, settings.beam))
+    from .device import pick_device
+    engine = Engine(package, beam=max(1, settings.beam), device=pick_device(getattr(settings, "device", "auto")))
     jobs = [planner.jobs[k] for k in todo]
     retry: list[int] = []
 

@@ -70,6 +70,7 @@ class Engine:
     package: ModelPackage
     beam: int = 1
     threads: int = 0           # 0: one translator replica per core (inter_threads)
+    device: str = "cpu"        # "cpu" or "cuda" (see translate/device.py for --device auto)
 
     def __post_init__(self) -> None:
         try:
@@ -80,7 +81,7 @@ class Engine:
         inter = self.threads or max(1, min(os.cpu_count() or 1, 8))
         try:
             self.sp = sentencepiece.SentencePieceProcessor(model_file=str(self.package.sp_model))
-            self.translator = ctranslate2.Translator(str(self.package.ct2_dir), device="cpu",
+            self.translator = ctranslate2.Translator(str(self.package.ct2_dir), device=self.device,
                                                      inter_threads=inter, intra_threads=1)
         except (RuntimeError, OSError, ValueError) as e:
             raise BuildError(f"cannot load the translation model ({e}); "

@@ -46,7 +46,8 @@ from ..errors import InputError
 from .sentences import split_sentences
 
 KEYS = {"zh_sha256", "title", "subtitle", "dateline", "byline", "editor", "translator", "slug",
-        "title_zh", "subtitle_zh", "dateline_zh"}
+        "title_zh", "subtitle_zh", "dateline_zh",
+        "date", "source_url", "publication"}   # (the last three: as in the Chinese file, which is what pages show)
 KEEP_MACHINE = "<!-- machine -->"
 UNITS = ("title", "subtitle", "dateline")
 ID_LEN = 12

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.skipif(not (default_package_dir(default_cache_dir()) / 
 
 def make_project(dest: Path) -> Path:
     shutil.copytree(REPO / "seeds", dest / "seeds")
-    shutil.copytree(REPO / "themes", dest / "themes")
+    shutil.copytree(REPO / "digest" / "themes", dest / "themes")
     (dest / "content").mkdir()
     shutil.copy(REPO / "content" / "glossary.toml", dest / "content" / "glossary.toml")
     return dest
@@ -319,7 +319,7 @@ def test_work_spread_over_processes_gives_the_same_bytes(warm, tmp_path, monkeyp
         if mode == "serial":
             monkeypatch.setenv("DIGEST_SERIAL", "1")
         res, rep = run(root)
-        assert not rep.errors and res.pages_written > 40
+        assert not rep.errors and res.pages_written > 20
         built[mode] = {k: v[0] for k, v in snapshot(root / "output").items()}
     assert built["forked"] == built["serial"]
 
@@ -357,7 +357,7 @@ def test_a_failed_first_build_leaves_no_output_and_no_staging(project, monkeypat
     assert not [p.name for p in project.iterdir() if "staging" in p.name]
     t.write_text(t.read_text(encoding="utf-8").replace("{{ no_such.x }}", ""), encoding="utf-8")
     res, rep = run(project)                           # fixed: the next build makes everything
-    assert not rep.errors and (project / "output" / "index.html").is_file() and res.pages_written > 40
+    assert not rep.errors and (project / "output" / "index.html").is_file() and res.pages_written > 20
 
 
 def test_one_edit_rewrites_one_search_index_shard(project, monkeypatch):

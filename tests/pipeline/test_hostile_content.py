@@ -33,7 +33,7 @@ title: 京口新闻
 def project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     root = tmp_path / "proj"
     (root / "content").mkdir(parents=True)
-    shutil.copytree(REPO / "themes", root / "themes")
+    shutil.copytree(REPO / "digest" / "themes", root / "themes")
     shutil.copy(REPO / "content" / "glossary.toml", root / "content" / "glossary.toml")
     (root / "content" / "good.zh.md").write_text(GOOD, encoding="utf-8")
     for name, data in files.items():

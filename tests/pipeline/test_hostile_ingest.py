@@ -68,7 +68,7 @@ def built(tmp_path_factory):
     with open(os.fsencode(seeds) + b"/bad\xff.txt", "wb") as f:    # a name that is not UTF-8
         f.write("坏名字\n\n正文。\n".encode())
     (seeds / "huge.txt").write_bytes(("大" * 100 + "\n").encode() * 70_000)   # 21 MB
-    shutil.copytree(REPO / "themes", root / "themes")
+    shutil.copytree(REPO / "digest" / "themes", root / "themes")
     (root / "content").mkdir()
     shutil.copy(REPO / "content" / "glossary.toml", root / "content")
     r = subprocess.run([sys.executable, str(REPO / "build.py"), "--tm", str(root / "tm.sqlite3")],

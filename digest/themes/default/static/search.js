@@ -65,30 +65,40 @@
   function search(index, q) {
     var clauses = parse(q);
     if (!clauses.length) return { clauses: clauses, hits: [] };
-    var hits = [];
+    // each document: which clauses it satisfies, and its score for them
+    var found = [], union = {};
     for (var d = 0; d < index.docs.length; d++) {
-      var doc = index.docs[d], hay = (doc.t + "\n" + doc.x).toLowerCase(), score = 0, ok = true;
-      for (var c = 0; c < clauses.length && ok; c++) {
+      var doc = index.docs[d], hay = (doc.t + "\n" + doc.x).toLowerCase(), score = 0, mask = 0;
+      for (var c = 0; c < clauses.length; c++) {
         var cl = clauses[c];
         if (cl.han) {
           var n = hay.split(cl.han).length - 1;          // the exact run, a substring: 口区 finds 京口区
-          if (n) { score += 10 * n + tf(doc, cl.han); continue; }
+          if (n) { score += 10 * n + tf(doc, cl.han); mask |= 1 << c; continue; }
           var all = true, s = 0;                          // else every segment / bigram
           for (var k = 0; k < cl.parts.length; k++) {
             var cnt = hay.split(cl.parts[k]).length - 1;
             if (!cnt) { all = false; break; }
             s += cnt;
           }
-          if (all) score += s; else ok = false;
+          if (all) { score += s; mask |= 1 << c; }
         } else {
           var n2 = tf(doc, cl.stem);
-          if (n2) { score += 10 * n2; continue; }
-          if (cl.word.length >= 3 && hay.indexOf(cl.word) >= 0) { score += 1; continue; }
-          ok = false;
+          if (n2) { score += 10 * n2; mask |= 1 << c; continue; }
+          if (cl.word.length >= 3 && hay.indexOf(cl.word) >= 0) { score += 1; mask |= 1 << c; }
         }
       }
-      if (ok) hits.push({ doc: doc, score: score + (doc.t.toLowerCase().indexOf(q.toLowerCase()) >= 0 ? 50 : 0) });
+      var art = doc.u.replace(/^[a-z]+\//, "");           // zh/<slug>.html and en/<slug>.html: one article
+      union[art] = (union[art] || 0) | mask;
+      found.push({ doc: doc, art: art, mask: mask, score: score });
     }
+    // a document is a hit when its article (in either language) satisfies every clause, so a
+    // mixed query (京口 digital) finds the article in both languages; each shows what it matched
+    var want = clauses.length >= 31 ? -1 : (1 << clauses.length) - 1, hits = [];
+    found.forEach(function (f) {
+      if (!f.mask || (union[f.art] & want) !== want) return;
+      var own = (f.mask & want) === want ? 20 : 0;         // matching everything itself ranks first
+      hits.push({ doc: f.doc, score: f.score + own + (f.doc.t.toLowerCase().indexOf(q.toLowerCase()) >= 0 ? 50 : 0) });
+    });
     hits.sort(function (a, b) {          // best first, then newest, then by address: the same order whatever the shards
       return b.score - a.score || (a.doc.d < b.doc.d ? 1 : a.doc.d > b.doc.d ? -1 : 0) ||
              (a.doc.u < b.doc.u ? -1 : a.doc.u > b.doc.u ? 1 : 0);
@@ -123,11 +133,31 @@
     if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function snippet(text, re, width) {
-    re.lastIndex = 0;
-    var m = re.exec(text), at = m ? m.index : 0;
+  // The part of text around the best place: the whole query as typed if it is there, else
+  // where the most different query words fall within one window. A line break (between a
+  // heading and the next paragraph) that ends no sentence becomes " · ".
+  function snippet(text, re, width, phrase) {
+    var lower = text.toLowerCase(), at = phrase ? lower.indexOf(phrase.toLowerCase()) : -1;
+    if (at < 0) {
+      var ms = [], m;
+      re.lastIndex = 0;
+      while ((m = re.exec(text))) {
+        if (!m[0].length) { re.lastIndex++; continue; }
+        ms.push({ i: m.index, w: m[0].toLowerCase() });
+      }
+      var best = -1;
+      for (var a = 0; a < ms.length; a++) {
+        var seen = {}, n = 0;
+        for (var b = a; b < ms.length && ms[b].i < ms[a].i + width * 2; b++) {
+          if (!seen[ms[b].w]) { seen[ms[b].w] = true; n++; }
+        }
+        if (n > best) { best = n; at = ms[a].i; }
+      }
+      if (at < 0) at = 0;
+    }
     var start = Math.max(0, at - width), end = Math.min(text.length, at + width * 2);
-    return (start > 0 ? "…" : "") + text.slice(start, end).replace(/\s+/g, " ") + (end < text.length ? "…" : "");
+    var part = text.slice(start, end).replace(/([^。！？；.!?;”’」』\s])[ \t]*\n\s*/g, "$1 · ");
+    return (start > 0 ? "…" : "") + part.replace(/\s+/g, " ") + (end < text.length ? "…" : "");
   }
 
   // every shard's documents in one list (null when no shard has loaded)
@@ -164,12 +194,21 @@
       var p = document.createElement("p");
       p.className = "r-snip";
       p.setAttribute("lang", h.doc.l === "zh" ? "zh-Hans" : "en");
-      appendMarked(p, snippet(h.doc.x, re, h.doc.l === "zh" ? 40 : 80), re);
-      li.appendChild(lang); li.appendChild(a); li.appendChild(p);
+      appendMarked(p, snippet(h.doc.x, re, h.doc.l === "zh" ? 40 : 80, q), re);
+      li.appendChild(lang); li.appendChild(a);
+      if (h.doc.d) {                      // the article's date, as on the cards
+        var when = document.createElement("time");
+        when.className = "r-date";
+        when.setAttribute("datetime", h.doc.d);
+        when.textContent = h.doc.d;
+        li.appendChild(when);
+      }
+      li.appendChild(p);
       list.appendChild(li);
     });
-    status.textContent = res.hits.length ? res.hits.length + " " + status.getAttribute("data-some")
-                                         : status.getAttribute("data-none");
+    status.textContent = res.hits.length === 1 ? status.getAttribute("data-one")
+                       : res.hits.length ? res.hits.length + " " + status.getAttribute("data-some")
+                       : status.getAttribute("data-none");
     status.setAttribute("data-count", String(res.hits.length));
   }
 

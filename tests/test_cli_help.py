@@ -1,0 +1,69 @@
+"""Help that teaches (issue 14): examples, every option's default, counts in the right number,
+the no-base-URL notice once per site."""
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from digest.cli import main, make_parser
+from digest.site import BuildResult, counted
+
+
+def _parsers():
+    parser = make_parser()
+    yield "digest", parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            yield from action.choices.items()
+
+
+@pytest.mark.parametrize("name, parser", list(_parsers()), ids=lambda x: x if isinstance(x, str) else "")
+def test_every_option_says_what_it_does_and_its_default(name, parser):
+    for action in parser._actions:
+        if not action.option_strings or isinstance(action, argparse._HelpAction):
+            continue
+        assert action.help, (name, action.option_strings)
+        assert "default" in action.help, (name, action.option_strings, action.help)
+
+
+def test_serve_port_is_described():
+    out = " ".join(dict(_parsers())["serve"].format_help().split())
+    assert "--port N" in out and "(default: 8000)" in out and "127.0.0.1" in out
+
+
+def test_help_gives_examples(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and "init mysite" in out and "serve --port 8080" in out
+    assert "--base-url https://example.org/news/" in out
+
+
+@pytest.mark.parametrize("n, text", [(0, "0 sentences"), (1, "1 sentence"), (2, "2 sentences")])
+def test_counts_in_the_right_number(n, text):
+    assert counted(n, "sentence") == text
+
+
+def test_the_build_summary_says_1_article_1_page_1_sentence():
+    line = BuildResult(articles=1, pages_written=1, sentences_translated=1).summary()
+    assert "1 article," in line and "1 page written" in line and "1 sentence translated" in line
+    line = BuildResult(articles=2, pages_written=0, sentences_translated=3).summary()
+    assert "2 articles," in line and "0 pages written" in line and "3 sentences translated" in line
+
+
+def test_the_no_base_url_notice_is_given_once_per_site(tmp_path, capsys):
+    from digest.errors import Reporter
+    from digest.settings import Settings
+    from digest.site import build
+    (tmp_path / "content").mkdir()
+
+    def run(**kw) -> str:
+        build(Settings(root=tmp_path, tm_path=tmp_path / "tm.sqlite3", **kw), Reporter())
+        return capsys.readouterr().out
+
+    assert "no --base-url" in run(per_page=50)
+    assert "no --base-url" not in run(per_page=10)          # a rebuild of the same site
+    assert "no --base-url" not in run(per_page=10, base_url="https://example.org/")
+    assert "no --base-url" in run(per_page=10)              # it went away: said again
