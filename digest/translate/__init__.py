@@ -68,13 +68,20 @@ class _Job:
     entries: list[tuple[str, str]]
     result: str | None = None
     score: float | None = None    # the model's mean log-probability per token
-    _reasons: list[str] | None = None
+    _reasons: tuple[str, ...] | None = None
 
-    def reasons(self) -> list[str]:
-        """Why this machine sentence needs a human (cached: the checks are pure)."""
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why this machine sentence needs a human (cached: the checks are pure); a sentence
+        with nothing Chinese is copied, never checked."""
         if self._reasons is None:
-            self._reasons = check(self.source, self.result or "", self.score)
+            self._reasons = (tuple(check(self.source, self.result or "", self.score))
+                             if _HAN.search(self.source) else ())
         return self._reasons
+
+    @property
+    def severity(self) -> int:
+        return severity(list(self.reasons))
 
 
 def byline_names(article: Article) -> dict[str, str]:
@@ -134,12 +141,8 @@ class _Planner:
         out = []
         for n, k in enumerate(keys):
             j = self.jobs[k]
-            if k.startswith("verbatim:"):
-                continue
-            reasons = j.reasons()
-            if reasons:
-                out.append(SentenceFlag(unit, block, n, j.source, j.result or "", tuple(reasons),
-                                        severity(reasons)))
+            if j.reasons:
+                out.append(SentenceFlag(unit, block, n, j.source, j.result or "", j.reasons, j.severity))
         return out
 
     def text(self, keys: list[str]) -> str:
@@ -279,7 +282,7 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
         """Take ``text`` for job ``i``; False when it fails a check that another hypothesis may pass."""
         j = jobs[i]
         j.result, j.score, j._reasons = text, score, None
-        return not retryable(j.reasons())
+        return not retryable(list(j.reasons))
 
     def on_batch(indices: list[int], hyps) -> None:
         rows = []
@@ -344,7 +347,7 @@ def _retry_checks(engine, jobs: list[_Job]) -> int:
                 continue
             reasons = check(j.source, text, h.score)
             if not retryable(reasons):
-                j.result, j.score, j._reasons = text, h.score, reasons
+                j.result, j.score, j._reasons = text, h.score, tuple(reasons)
                 passed += 1
                 break
     return passed
