@@ -31,7 +31,9 @@ from digest.article import Article, Block  # noqa: E402
 from digest.errors import Reporter  # noqa: E402
 from digest.settings import Settings  # noqa: E402
 
-MT_DIR = ROOT.parent / "shared" / "bench" / "mt"
+# ../shared from a checkout at /work/main; one level up again from a worktree at /work/wt/<name>
+MT_DIR = next((p for p in (ROOT.parent / "shared" / "bench" / "mt", ROOT.parent.parent / "shared" / "bench" / "mt")
+               if p.is_dir()), ROOT.parent / "shared" / "bench" / "mt")
 ZH_FILE = MT_DIR / "newstest2021.zh-en.zh"
 EN_FILE = MT_DIR / "newstest2021.zh-en.en"
 GLOSSARY = ROOT / "content" / "glossary.toml"

@@ -8,8 +8,17 @@ run, puts the terms back, and assembles a :class:`~digest.article.Translation`
 aligned block by block with the Chinese. Bylines and editors are romanised.
 A human override (``content/<slug>.en.md``) wins where it gives a block.
 
+Money, scaled numbers and dates (``numbers``) pass through the model as
+placeholders, like glossary terms: 4亿元 is "400 million yuan", 17日 "the 17th".
+Every machine sentence is checked against its source (``checks``); one that
+fails is translated again with the n best hypotheses of a beam search and the
+best-scoring one that passes is kept; what still fails is listed in
+``Translation.flags`` with its unit, block and sentence. The checks are pure and
+the memory keeps each sentence's score, so a build from the memory has the same flags.
+
 Modules: ``model_store`` (fetch, verify, unpack), ``sentences`` (splitting),
-``glossary`` (terms and placeholders), ``memory`` (SQLite TM), ``engine``
+``glossary`` (terms and placeholders), ``numbers`` (money, numbers, dates),
+``checks`` (every sentence against its source), ``memory`` (SQLite TM), ``engine``
 (CTranslate2 + SentencePiece with guards), ``romanise`` (names), ``overrides``
 (human translations).
 """
@@ -23,13 +32,20 @@ from ..content import EN_SUFFIX
 from ..errors import BuildError, InputError, Reporter, progress_bar
 from .glossary import (Glossary, check_terms, has_debris, inline, load_glossary, protect, restore,
                        strip_debris, token_counts)
+from .checks import check, retryable, severity
 from .memory import TranslationMemory, tm_key
+from .numbers import expressions
 from .model_store import resolve_model
 from .overrides import Override, issue_message, load_override
 from .romanise import romanise_byline, romanise_leftovers, romanise_name
 from .sentences import join_english, split_sentences
 
 __all__ = ["translate_site", "TranslateResult"]
+
+# part of every memory key: what the pipeline around the model does to a sentence
+# (placeholders for money and dates, checked and retried) changes its translation
+PIPELINE = "checks1"
+ALTERNATIVES = 4          # hypotheses of the beam search that retries a failing sentence
 
 
 @dataclass
@@ -39,6 +55,9 @@ class TranslateResult:
     sent_to_model: int = 0
     from_memory: int = 0
     glossary_misses: int = 0
+    retried: int = 0              # sentences that failed a check and were tried with other hypotheses
+    retry_passed: int = 0         # ... of which one passed
+    flagged: int = 0              # machine sentences on the review list (Translation.flags)
 
 
 @dataclass
@@ -48,6 +67,21 @@ class _Job:
     mapping: dict[str, str]       # placeholder -> English
     entries: list[tuple[str, str]]
     result: str | None = None
+    score: float | None = None    # the model's mean log-probability per token
+    _reasons: tuple[str, ...] | None = None
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why this machine sentence needs a human (cached: the checks are pure); a sentence
+        with nothing Chinese is copied, never checked."""
+        if self._reasons is None:
+            self._reasons = (tuple(check(self.source, self.result or "", self.score))
+                             if _HAN.search(self.source) else ())
+        return self._reasons
+
+    @property
+    def severity(self) -> int:
+        return severity(list(self.reasons))
 
 
 def byline_names(article: Article) -> dict[str, str]:
@@ -81,6 +115,7 @@ class _Planner:
     def __init__(self, model_id: str, decoding: str):
         self.model_id, self.decoding = model_id, decoding
         self.jobs: dict[str, _Job] = {}
+        self.retried = self.retry_passed = 0
 
     def unit(self, text: str, glossary: Glossary) -> list[str]:
         keys = []
@@ -91,10 +126,13 @@ class _Planner:
                 self.jobs.setdefault(key, _Job(s, s, {}, [], result=s))
                 keys.append(key)
                 continue
-            entries = glossary.entries_in(s)
+            # money and dates pass through the model like glossary terms (the glossary wins)
+            nums = expressions(s)
+            g = glossary.with_terms(nums) if nums else glossary
+            entries = g.entries_in(s)
             key = tm_key(self.model_id, self.decoding, s, entries)
             if key not in self.jobs:
-                protected, mapping = protect(s, glossary)
+                protected, mapping = protect(s, g)
                 self.jobs[key] = _Job(s, protected, mapping, entries)
             keys.append(key)
         return keys
@@ -168,18 +206,17 @@ def assemble(a: Article, plan: dict, blocks: list, ov: Override | None, planner:
 
 
 def machine_flags(a: Article, plan: dict, blocks: list, planner: _Planner) -> list[SentenceFlag]:
-    """The checks' verdicts, placed: a sentence job that carries ``reasons`` (and optionally
-    ``severity``), set by the translate stage's checks, becomes a SentenceFlag at its unit,
-    block and sentence number (the review list and the English page read them)."""
+    """The checks' verdicts, placed: a sentence job with ``reasons`` (translate/checks.py)
+    becomes a SentenceFlag at its unit, block and sentence number (the review list and the
+    English page read them)."""
     out = []
 
     def unit(name: str, block: int, keys: list[str] | None) -> None:
         for n, k in enumerate(keys or ()):
             job = planner.jobs[k]
-            reasons = tuple(getattr(job, "reasons", ()) or ())
-            if reasons:
-                out.append(SentenceFlag(name, block, n, job.source, job.result or "", reasons,
-                                        int(getattr(job, "severity", 1) or 1)))
+            if job.reasons:
+                out.append(SentenceFlag(name, block, n, job.source, job.result or "", job.reasons,
+                                        job.severity))
     for name in ("title", "subtitle", "dateline"):
         unit(name, -1, plan.get(name))
     for i, keys in enumerate(blocks):
@@ -212,7 +249,7 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
     except InputError as e:
         raise BuildError(e.message, e.path, e.line) from None
     package = resolve_model(settings, reporter)
-    decoding = f"beam{max(1, settings.beam)}"
+    decoding = f"beam{max(1, settings.beam)}+{PIPELINE}"
     planner = _Planner(package.model_id, decoding)
     overrides = _load_overrides(articles, settings, reporter)
 
@@ -236,9 +273,9 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
 
     tm = TranslationMemory(settings.tm_path, rebuild=rebuild_tm)
     try:
-        known = tm.get_many([k for k, j in planner.jobs.items() if j.result is None])
-        for k, v in known.items():
-            planner.jobs[k].result = v
+        known = tm.get_scored([k for k, j in planner.jobs.items() if j.result is None])
+        for k, (v, score) in known.items():
+            planner.jobs[k].result, planner.jobs[k].score = v, score
         todo = [k for k, j in planner.jobs.items() if j.result is None]
         result.from_memory = len(known)
         if todo:
@@ -255,49 +292,104 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
                                                package.model_id)
     for t, keys in term_keys.items():
         result.terms[t] = _clean_term(planner.text(keys))
+    result.retried, result.retry_passed = planner.retried, planner.retry_passed
+    result.flagged = sum(len(t.flags) for t in result.translations.values())
+    if result.flagged:
+        reporter.info(f"translate: {result.flagged} machine sentence(s) need a human look "
+                      "(Translation.flags: numbers, dates, names or fluency the checks doubt)")
     return result
 
 
 def _run_model(planner: _Planner, todo: list[str], package, settings, tm: TranslationMemory,
                reporter: Reporter) -> int:
-    """Translate the missing sentences; commit to the memory batch by batch. Returns glossary misses."""
+    """Translate the missing sentences; commit to the memory batch by batch. Returns glossary misses.
+
+    A sentence that loses a placeholder is translated again with the English terms inline;
+    one that fails a check (:func:`~digest.translate.checks.check`) is translated again
+    with the n best hypotheses of a beam search, and the best-scoring one that passes wins.
+    """
     from .engine import Engine
 
     from .device import pick_device
-    engine = Engine(package, beam=max(1, settings.beam), device=pick_device(getattr(settings, "device", "auto")))
+    engine = Engine(package, beam=max(1, settings.beam), device=pick_device(settings.device))
     jobs = [planner.jobs[k] for k in todo]
     retry: list[int] = []
+    recheck: list[int] = []
 
-    def on_batch(indices: list[int], outputs: list[str]) -> None:
+    def row(i: int) -> tuple:
+        j = jobs[i]
+        return (todo[i], package.model_id, j.source, j.result, j.score)
+
+    def accept(i: int, text: str, score: float) -> bool:
+        """Take ``text`` for job ``i``; False when it fails a check that another hypothesis may pass."""
+        j = jobs[i]
+        j.result, j.score, j._reasons = text, score, None
+        return not retryable(list(j.reasons))
+
+    def on_batch(indices: list[int], hyps) -> None:
         rows = []
-        for i, out in zip(indices, outputs):
+        for i, h in zip(indices, hyps):
             j = jobs[i]
-            text, ok = restore(out, j.mapping, token_counts(j.protected))
-            if ok and not check_terms(text, j.entries, j.source):
-                j.result = text
-                rows.append((todo[i], package.model_id, j.source, text))
-            else:
-                j.result = text
+            text, ok = _restore(h.text, j)
+            if not ok or check_terms(text, j.entries, j.source):
+                j.result, j.score = text, h.score
                 retry.append(i)
+            elif accept(i, text, h.score):
+                rows.append(row(i))
+            else:
+                recheck.append(i)
         tm.put_many(rows)
 
     with progress_bar(settings.quiet, len(jobs), "translating", "sent") as bar:
-        engine.translate([j.protected for j in jobs], on_batch=on_batch, progress=bar.update)
+        engine.translate_scored([j.protected for j in jobs], on_batch=on_batch, progress=bar.update)
         misses = 0
         if retry:
             # second chance: the English terms written inline into the Chinese
-            outs = engine.translate([inline(jobs[i].source, Glossary(dict(jobs[i].entries))) for i in retry])
+            outs = engine.translate_scored([inline(jobs[i].source, Glossary(dict(jobs[i].entries)))
+                                            for i in retry])
             rows = []
             for i, out in zip(retry, outs):
                 j = jobs[i]
-                candidates = [j.result or "", out]
-                longest = max(len(strip_debris(c)) for c in candidates)
+                candidates = [(j.result or "", j.score), (out.text, out.score)]
+                longest = max(len(strip_debris(c)) for c, _ in candidates)
                 # losing half the sentence is worse than missing a glossary term
                 scored = [(len(strip_debris(c)) < 0.6 * longest, len(check_terms(c, j.entries, j.source)),
-                           has_debris(c), n, c) for n, c in enumerate(candidates)]
-                _short, n_missing, _debris, _n, best = min(scored)
+                           has_debris(c), n, c, sc) for n, (c, sc) in enumerate(candidates)]
+                _short, n_missing, _debris, _n, best, best_score = min(scored)
                 misses += n_missing
-                j.result = strip_debris(best)
-                rows.append((todo[i], package.model_id, j.source, j.result))
+                if accept(i, strip_debris(best), best_score) or n_missing:
+                    rows.append(row(i))
+                else:
+                    recheck.append(i)
             tm.put_many(rows)
+        if recheck:
+            planner.retried += len(recheck)
+            planner.retry_passed += _retry_checks(engine, [jobs[i] for i in recheck])
+            tm.put_many([row(i) for i in recheck])
         return misses
+
+
+def _restore(output: str, j: _Job) -> tuple[str, bool]:
+    """Placeholders back; a sentence opening with one ("the 17th") starts with a capital."""
+    text, ok = restore(output, j.mapping, token_counts(j.protected))
+    if text[:1].islower() and any(text.startswith(v) for v in j.mapping.values()):
+        text = text[0].upper() + text[1:]
+    return text, ok
+
+
+def _retry_checks(engine, jobs: list[_Job]) -> int:
+    """Each job failed a check: keep the best-scoring beam hypothesis that passes, if one does.
+
+    Returns how many passed."""
+    passed = 0
+    for j, hyps in zip(jobs, engine.alternatives([j.protected for j in jobs], n=ALTERNATIVES)):
+        for h in hyps:                          # best first
+            text, ok = _restore(h.text, j)
+            if not ok or check_terms(text, j.entries, j.source):
+                continue
+            reasons = check(j.source, text, h.score)
+            if not retryable(reasons):
+                j.result, j.score, j._reasons = text, h.score, tuple(reasons)
+                passed += 1
+                break
+    return passed

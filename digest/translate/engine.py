@@ -2,10 +2,19 @@
 
 Speed (measured on WMT21, 2 cores): one batched call on a
 ``Translator(inter_threads=2, intra_threads=1)`` is 9x faster than a call per
-sentence, and ``intra_threads=2`` halves throughput. We sort sentences by length,
-cut them into batches of 64 and submit every batch asynchronously at once, so
-both translator replicas stay busy, and each batch gets a decoding-length bound
-relative to its longest input (a runaway output cannot take minutes).
+sentence, and ``intra_threads=2`` halves throughput. We submit every batch
+asynchronously at once, so both translator replicas stay busy.
+
+A sentence's translation does not depend on its neighbours: a batch holds only
+sentences of the same length in tokens (no padding), and the decoding-length
+bound is the sentence's own (a runaway output cannot take minutes). Batches cut
+from a length-sorted list used to pad a sentence to the longest of its batch and
+give it that sentence's bound, so the same Chinese got different English in a
+build from scratch and in a build from an older translation memory.
+
+Every output carries the model's score (mean log-probability per target token).
+``alternatives`` gives the n best hypotheses of a beam search, for the sentences
+whose first translation failed a check.
 
 Guards against the model's failure modes: an output that hit the length bound
 or repeats itself (``… matriculados matriculados …``) is translated again with a
@@ -65,6 +74,26 @@ def detokenise(pieces: list[str]) -> str:
     return "".join(p for p in pieces if p not in SPECIAL).replace("<unk>", "").replace("▁", " ").strip()
 
 
+@dataclass(frozen=True)
+class Hyp:
+    text: str
+    score: float          # mean log-probability per target token (higher is surer)
+
+
+def same_length_batches(lengths: list[int], size: int = BATCH) -> list[list[int]]:
+    """Indices grouped by equal length, each group cut into batches of at most ``size``."""
+    groups: dict[int, list[int]] = {}
+    for i, n in enumerate(lengths):
+        groups.setdefault(n, []).append(i)
+    return [g[k:k + size] for n in sorted(groups) for g in (groups[n],) for k in range(0, len(g), size)]
+
+
+def _mean_score(result, k: int = 0) -> float:
+    """CTranslate2's score is already the log-probability divided by the length (greedy, and
+    beam search with its default ``length_penalty=1``): the mean per target token, end included."""
+    return float(result.scores[k])
+
+
 @dataclass
 class Engine:
     package: ModelPackage
@@ -99,41 +128,65 @@ class Engine:
     def translate(self, texts: list[str], on_batch: Callable[[list[int], list[str]], None] | None = None,
                   progress: Callable[[int], None] | None = None) -> list[str]:
         """Translate ``texts`` (sentences); ``on_batch(indices, outputs)`` after each batch."""
+        cb = (lambda idx, hyps: on_batch(idx, [h.text for h in hyps])) if on_batch else None
+        return [h.text for h in self.translate_scored(texts, cb, progress)]
+
+    def translate_scored(self, texts: list[str], on_batch: Callable[[list[int], list[Hyp]], None] | None = None,
+                         progress: Callable[[int], None] | None = None) -> list[Hyp]:
+        """Translate ``texts``; each output with its score; ``on_batch(indices, hyps)`` after each batch."""
         if not texts:
             return []
         toks = self.tokenize(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(toks[i]))
-        batches = [order[i:i + BATCH] for i in range(0, len(order), BATCH)]
         pending = []
-        for b in batches:
-            bound = decoding_bound(max(len(toks[i]) for i in b))
+        for b in same_length_batches([len(t) for t in toks]):
+            bound = decoding_bound(len(toks[b[0]]))
             futures = self.translator.translate_batch(
                 [toks[i] for i in b], beam_size=self.beam, max_batch_size=BATCH,
-                max_decoding_length=bound, asynchronous=True)
+                max_decoding_length=bound, return_scores=True, asynchronous=True)
             pending.append((b, bound, futures))
-        results: list[str | None] = [None] * len(texts)
+        results: list[Hyp | None] = [None] * len(texts)
         for b, bound, futures in pending:
-            outs: list[str] = []
+            outs: list[Hyp] = []
             retry: list[int] = []
-            for j, (i, fut) in enumerate(zip(b, futures)):
-                pieces = fut.result().hypotheses[0]
-                if looks_looped(pieces, decoding_bound(len(toks[i]))):
+            for j, fut in enumerate(futures):
+                r = fut.result()
+                if looks_looped(r.hypotheses[0], bound):
                     retry.append(j)
-                outs.append(detokenise(pieces))
+                outs.append(Hyp(detokenise(r.hypotheses[0]), _mean_score(r)))
             if retry:
-                fixed = self.translator.translate_batch(
-                    [toks[b[j]] for j in retry], beam_size=max(2, self.beam), repetition_penalty=1.2,
-                    no_repeat_ngram_size=3, max_decoding_length=bound)
-                for j, r in zip(retry, fixed):
-                    outs[j] = detokenise(r.hypotheses[0])
-            outs = [collapse_repeats(o) for o in outs]
+                # one sentence at a time, so that the retry does not depend on which others looped
+                for j in retry:
+                    r = self.translator.translate_batch(
+                        [toks[b[j]]], beam_size=max(2, self.beam), repetition_penalty=1.2,
+                        no_repeat_ngram_size=3, max_decoding_length=bound, return_scores=True)[0]
+                    outs[j] = Hyp(detokenise(r.hypotheses[0]), _mean_score(r))
+            outs = [Hyp(collapse_repeats(o.text), o.score) for o in outs]
             for i, o in zip(b, outs):
                 results[i] = o
             if on_batch:
                 on_batch(b, outs)
             if progress:
                 progress(len(b))
-        return [r or "" for r in results]
+        return [r or Hyp("", float("-inf")) for r in results]
+
+    def alternatives(self, texts: list[str], n: int = 4) -> list[list[Hyp]]:
+        """The ``n`` best hypotheses of a beam search of width ``n`` for each text, best first."""
+        if not texts:
+            return []
+        toks = self.tokenize(texts)
+        pending = []
+        for b in same_length_batches([len(t) for t in toks], size=16):
+            futures = self.translator.translate_batch(
+                [toks[i] for i in b], beam_size=max(n, self.beam), num_hypotheses=n, max_batch_size=16,
+                max_decoding_length=decoding_bound(len(toks[b[0]])), return_scores=True, asynchronous=True)
+            pending.append((b, futures))
+        out: list[list[Hyp]] = [[] for _ in texts]
+        for b, futures in pending:
+            for i, fut in zip(b, futures):
+                r = fut.result()
+                out[i] = [Hyp(collapse_repeats(detokenise(h)), _mean_score(r, k))
+                          for k, h in enumerate(r.hypotheses)]
+        return out
 
 
 def translate_all(engine: Engine, texts: Iterable[str]) -> list[str]:

@@ -50,7 +50,7 @@ def test_crash_mid_run_keeps_committed_rows(tmp_path):
         tm = TranslationMemory({str(path)!r})
         tm.put_many([("a", "m", "甲", "A"), ("b", "m", "乙", "B")])   # committed
         tm.put_many([("c", "m", "丙", "C")])                          # committed
-        tm.db.execute("INSERT INTO tm VALUES ('d', 'm', '丁', 'D', 0)")  # never committed
+        tm.db.execute("INSERT INTO tm (key, model_id, source, target, created) VALUES ('d', 'm', '丁', 'D', 0)")  # never committed
         os._exit(9)                                                     # killed: no close, no commit
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
@@ -107,3 +107,31 @@ def test_foreign_sqlite_version_is_refused(tmp_path):
     tm.close()
     with pytest.raises(BuildError, match="--rebuild-tm"):
         TranslationMemory(path)
+
+
+def test_scores_round_trip_and_rows_without_one(tmp_path):
+    tm = TranslationMemory(tmp_path / "tm.sqlite3")
+    tm.put_many([("a", "m", "甲", "A", -0.25), ("b", "m", "乙", "B")])
+    assert tm.get_scored(["a", "b", "c"]) == {"a": ("A", -0.25), "b": ("B", None)}
+    assert tm.get_many(["a"]) == {"a": "A"}
+    tm.close()
+
+
+def test_a_memory_from_before_scores_gains_the_column(tmp_path):
+    import sqlite3
+    path = tmp_path / "tm.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE tm (key TEXT PRIMARY KEY, model_id TEXT NOT NULL, source TEXT NOT NULL,
+                         target TEXT NOT NULL, created REAL NOT NULL);
+        CREATE TABLE tm_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO tm_meta VALUES ('version', '1');
+        INSERT INTO tm VALUES ('old', 'm', '旧', 'Old', 0);
+    """)
+    db.commit()
+    db.close()
+    tm = TranslationMemory(path)
+    assert tm.get_scored(["old"]) == {"old": ("Old", None)}
+    tm.put_many([("new", "m", "新", "New", -1.5)])
+    assert tm.get_scored(["new"]) == {"new": ("New", -1.5)}
+    tm.close()
