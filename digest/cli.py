@@ -36,6 +36,8 @@ def _build_opts(p: argparse.ArgumentParser) -> None:
                    help="articles per page of the home page, the article lists and keyword pages (0: all on one page)")
     g.add_argument("--feed-size", type=int, default=50, metavar="N",
                    help="newest articles in each Atom feed (0: every article; needs --base-url)")
+    g.add_argument("--no-epub", dest="epub", action="store_false", default=None,
+                   help="write no digest.epub and no download link to it on the home page")
     g.add_argument("--tm", type=Path, metavar="FILE", help="translation memory file (SQLite)")
     g.add_argument("--tm-in-content", action="store_true",
                    help="keep the translation memory in content/ so a team can commit it")
@@ -100,6 +102,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-machine", action="store_true", help="leave out the machine's English (no model needed)")
     _common(p); _build_opts(p)
 
+    p = sub.add_parser("epub", help="build the site and its e-book, output/digest.epub",
+                       description="Run the build; the whole digest is written as one EPUB 3 file, "
+                                   "output/digest.epub (Chinese and English paragraphs alternating), "
+                                   "made again only when an article changes.")
+    _common(p); _build_opts(p)
+
     for verb, desc in (("watch", "rebuild when seeds/, content/, themes/ or the glossary change"),
                        ("serve", "build, serve output/ on 127.0.0.1, rebuild and reload on change")):
         p = sub.add_parser(verb, help=desc, description=desc)
@@ -116,7 +124,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         v = getattr(args, attr, None)
         if v is not None:
             kw[key] = v
-    for attr in ("theme", "base_url", "beam", "per_page", "feed_size", "tm_in_content", "quiet", "debug"):
+    for attr in ("theme", "base_url", "beam", "per_page", "feed_size", "epub", "tm_in_content", "quiet", "debug"):
         v = getattr(args, attr, None)
         if v is not None:
             kw[attr] = v
@@ -176,8 +184,14 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
         from . import serve
         return serve.watch(settings, reporter) if verb == "watch" else serve.serve(settings, reporter, port=args.port)
     from .site import build
+    if verb == "epub":
+        settings.epub = True
     result = build(settings, reporter, rebuild_tm=getattr(args, "rebuild_tm", False),
                    translate_only=(verb == "translate"))
+    if verb == "epub" and result.ok and not reporter.errors:
+        from .render.urls import EPUB
+        book = settings.output_dir / EPUB
+        reporter.info(f"epub: {book} ({book.stat().st_size / 1024:.0f} KB)")
     return 1 if (reporter.errors or not result.ok) else 0
 
 

@@ -31,6 +31,7 @@ class Settings:
     beam: int = 1
     per_page: int = 50                    # articles per page of the home page, lists, keyword pages (0: one)
     feed_size: int = 50                   # newest articles in each Atom feed (0: every article)
+    epub: bool = True                     # write digest.epub and link it from the home page
     quiet: bool = False
     debug: bool = False
     site_title_zh: str = "京口新闻摘要"

@@ -112,6 +112,7 @@ def input_fingerprint(settings: Settings, rebuild_tm: bool) -> str:
                                                         "-journal")),
         tree_stat(settings.theme_dir),
         str(settings.theme_dir.resolve()), settings.base_url, settings.beam, settings.per_page, settings.feed_size,
+        getattr(settings, "epub", True),
         str(settings.model_path) if settings.model_path else None,
         str(tm), rebuild_tm,
         sys.version_info[:2],

@@ -47,6 +47,8 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
         yield page.path, key, (lambda page=page: _render(env, page, theme))
     files.update(_static_files(theme))
     yield from _search_files(site, base)
+    if getattr(settings, "epub", False):
+        yield _epub_file(site, settings, base)
     if settings.base_url:
         for lang in urls.LANGS:
             title = settings.site_title_zh if lang == "zh" else settings.site_title_en
@@ -89,6 +91,31 @@ def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[],
         else:
             data = produce()
             yield urls.search_index(i), key_of(data), (lambda d=data: d)
+
+
+def _epub_file(site, settings, version: bytes) -> tuple[str, str, Callable[[], bytes]]:
+    """The whole digest as one EPUB, keyed by every article's identity: made again only when
+    an article or its translation changes."""
+    from . import epub
+    from .pages import origin_text
+
+    def aligned(a):
+        t = site.translations.get(a.slug)
+        return t if t is not None and t.n_blocks == a.n_blocks else None
+
+    def produce() -> bytes:
+        trs = {a.slug: aligned(a) for a in site.articles}
+        notices = {s: origin_text(t.origin, getattr(t, "translator", None)) if t is not None
+                   else origin_text("missing", None) for s, t in trs.items()}
+        return epub.zip_book(epub.book_members(site.articles, trs, notices,
+                                               settings.site_title_zh, settings.site_title_en))
+    identities = getattr(site, "identities", {})
+    if all(a.slug in identities for a in site.articles):
+        key = quick_digest(("epub", version.hex(), settings.site_title_zh, settings.site_title_en,
+                            tuple((a.slug, identities[a.slug]) for a in site.articles)))[:32]
+        return urls.EPUB, key, produce
+    data = produce()
+    return urls.EPUB, key_of(data), (lambda d=data: d)
 
 
 def _render(env, page: Page, theme) -> bytes:

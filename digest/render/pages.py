@@ -412,6 +412,7 @@ def home_page(cx: _Ctx, n: int = 1, chunk: list[Article] | None = None, total: i
                       "parallel": urls.rel(path, urls.parallel(a.slug))})
     ctx["items"] = items
     ctx["pager"] = pager(urls.home, n, total)
+    ctx["epub_href"] = urls.rel(path, urls.EPUB) if getattr(cx.settings, "epub", False) else None
     return Page(path, "index.html", ctx)
 
 
@@ -465,7 +466,7 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
     pages = []
     for n, chunk in enumerate(chunks, 1):       # a page depends on its own items and the page count
         ids = tuple(cx.item_id(a) for a in chunk) + (n, total)
-        pages.append(lazy(urls.home(n), "index.html", ids,
+        pages.append(lazy(urls.home(n), "index.html", ids + (getattr(settings, "epub", False),),
                           lambda n=n, chunk=chunk, total=total: home_page(cx, n, chunk, total)))
         pages += [lazy(urls.lang_index(lang, n), "list.html", ids,
                        lambda lang=lang, n=n, chunk=chunk, total=total: list_page(cx, lang, n, chunk, total))

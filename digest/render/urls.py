@@ -22,6 +22,7 @@ import re
 import unicodedata
 
 LANGS = ("zh", "en")
+EPUB = "digest.epub"                      # the whole digest as one e-book (render/epub.py)
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 
 _SAFE = re.compile(r"[^a-z0-9]+")
