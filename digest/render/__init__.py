@@ -47,6 +47,7 @@ def render_files(site, settings, reporter: Reporter) -> Iterator[tuple[str, str,
         yield page.path, key, (lambda page=page: _render(env, page, theme))
     files.update(_static_files(theme))
     yield from _search_files(site, base)
+    yield from _pinyin_files(site, settings, base)
     if getattr(settings, "epub", False):
         yield _epub_file(site, settings, base)
     if settings.base_url:
@@ -91,6 +92,25 @@ def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[],
         else:
             data = produce()
             yield urls.search_index(i), key_of(data), (lambda d=data: d)
+
+
+def _pinyin_files(site, settings, version: bytes) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+    """Each article's pinyin readings, keyed by its Chinese and the glossary (whose terms the
+    segmenter knows): an edit to the English or to another article leaves it alone."""
+    from . import pinyin
+    from .pages import _heading_ids
+    glossary = settings.glossary_path
+    try:
+        st = glossary.stat()
+        terms = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        terms = None
+    hashes = getattr(site, "zh_hashes", {})
+    for a in site.articles:
+        zh = hashes.get(a.slug) or a.zh_hash()
+        key = quick_digest(("pinyin", version.hex(), zh, terms))[:32]
+        yield urls.pinyin_js(a.slug), key, (lambda a=a: pinyin.pinyin_js(
+            pinyin.article_readings(a, _heading_ids(a))))
 
 
 def _epub_file(site, settings, version: bytes) -> tuple[str, str, Callable[[], bytes]]:

@@ -313,6 +313,7 @@ def article_page(cx: _Ctx, a: Article, lang: str) -> Page:
         other_href=urls.rel(path, urls.article(other, a.slug)),
         parallel_href=urls.rel(path, urls.parallel(a.slug)),
         origin=origin,
+        pinyin_js=urls.rel(path, urls.pinyin_js(a.slug)) if lang == "zh" else None,
         stale=bool(lang == "en" and t is not None and t.stale),
         model_id=t.model_id if t is not None else None,
         toc=[{"id": hid[i], "html": inline_html(src_blocks[i].text),
@@ -351,6 +352,7 @@ def parallel_page(cx: _Ctx, a: Article) -> Page:
         zh_href=urls.rel(path, urls.article("zh", a.slug)),
         en_href=urls.rel(path, urls.article("en", a.slug)),
         origin=t.origin if t else "missing",
+        pinyin_js=urls.rel(path, urls.pinyin_js(a.slug)),
         stale=bool(t and t.stale),
         keywords_zh=_kw_links(cx, a, "zh", path), keywords_en=_kw_links(cx, a, "en", path),
     )

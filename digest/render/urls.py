@@ -73,6 +73,11 @@ def article_slug(slug: str) -> str:
     return _unreserved(ascii_slug(slug or "untitled"), "article:" + (slug or ""))
 
 
+def pinyin_js(slug: str) -> str:
+    """The readings of an article's Chinese, loaded by its pages only when pinyin is switched on."""
+    return f"zh/{article_slug(slug)}.pinyin.js"
+
+
 def keyword_slug(keyword: str) -> str:
     """Pinyin for Chinese keywords, ASCII-folded for the rest: ``数字经济`` -> ``shu-zi-jing-ji``.
     Memoised across builds (importing pypinyin alone takes 0.3-0.6 s)."""
