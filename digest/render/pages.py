@@ -332,10 +332,17 @@ def parallel_page(cx: _Ctx, a: Article) -> Page:
     hid = _heading_ids(a)
     rows = []
     flagged, stale_blocks = block_marks(t)
+    from .align import sentence_pairs, spans
+    per_sentence = getattr(t, "sentences", None) if t is not None else None
     for i, b in enumerate(a.blocks):
         eb = t.blocks[i] if t is not None else None
-        rows.append({"kind": b.kind, "id": hid.get(i, f"p{i + 1}"), "zh": inline_html(b.text),
-                     "en": inline_html(eb.text) if eb is not None else None,
+        rid = hid.get(i, f"p{i + 1}")
+        pairs = (sentence_pairs(b.text, eb.text, per_sentence[i] if per_sentence else None)
+                 if eb is not None and b.kind == "paragraph" else None)
+        rows.append({"kind": b.kind, "id": rid,
+                     "zh": spans(rid, [z for z, _ in pairs], "") if pairs else inline_html(b.text),
+                     "en": (spans(rid, [e for _, e in pairs], " ") if pairs else
+                            inline_html(eb.text) if eb is not None else None),
                      "origin": t.origins[i] if t is not None and i < len(t.origins) else None,
                      "flagged": flagged.get(i), "stale": i in stale_blocks})
     ctx = _common(cx, path, "zh", f"{plain_text(a.title)} · {plain_text(t.title) if t else ''}".strip(" ·"),

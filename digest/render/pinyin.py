@@ -26,6 +26,7 @@ from ..article import Article
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NUMERALS = frozenset("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟第几半")
+_DIGITS = re.compile(r"[0-9０-９%％]")
 NAME_TAGS = frozenset(("nr", "nrfg", "nrt"))
 NUMBER_TAGS = frozenset(("m", "mq"))
 
@@ -36,9 +37,12 @@ def plain(text: str) -> str:
     return plain_text(text)
 
 
-def skip_word(word: str, tag: str | None, known: bool) -> bool:
-    """No ruby for names (tagged so, or unknown to the dictionary) and numbers."""
+def skip_word(word: str, tag: str | None, known: bool, after_number: bool = False) -> bool:
+    """No ruby for names (tagged so, or unknown to the dictionary) and numbers (with the unit
+    or date word right after a number: 11月, 18个, 3点半)."""
     if all(ch in _NUMERALS for ch in word):
+        return True
+    if after_number and (tag in NUMBER_TAGS or tag == "q" or not known):
         return True
     if tag in NUMBER_TAGS and any(ch in _NUMERALS for ch in word):
         return True
@@ -51,10 +55,12 @@ def word_readings(words: list[str], tags, freq) -> list[list[str]]:
     """[[Han text, "syllable per character"], ...] for the words that take ruby."""
     from pypinyin import Style, pinyin
     out: list[list[str]] = []
+    prev = ""
     for w in words:
+        after_number, prev = bool(_DIGITS.search(prev[-1:]) or prev and all(c in _NUMERALS for c in prev)), w
         if not _HAN_RUN.search(w):
             continue
-        if skip_word(w, tags.get(w), bool(freq.get(w))):
+        if skip_word(w, tags.get(w), bool(freq.get(w)), after_number):
             continue
         for run in _HAN_RUN.findall(w):
             syl = [s[0] for s in pinyin(run, style=Style.TONE, heteronym=False, errors="default")]

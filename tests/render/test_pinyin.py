@@ -29,6 +29,9 @@ def test_no_ruby_for_names_and_numbers(readings):
     r = readings("记者薛诚报道，王小明说，全区新签约项目十八个，第一季度增长三千亿元。")
     assert not any(w in r for w in ("薛诚", "十八", "第一", "三千亿"))
     assert "记者" in r and "项目" in r
+    r = readings("11月12日，总投资4亿元，签约18个项目，下午3点半开始。今年是重要的一年。")
+    assert not any(w in r for w in ("月", "日", "亿元", "个", "点半")), r
+    assert "项目" in r and "开始" in r and "重要" in r
 
 
 def test_skip_word_rules():

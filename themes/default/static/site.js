@@ -92,6 +92,32 @@
       if (store.get("digest-pinyin") === "on") setPinyin(true);
     }
 
+    // Side-by-side view: a sentence and its pair in the other language are highlighted together,
+    // on hover, on tap, and on keyboard focus (Tab reaches each Chinese sentence; Escape clears).
+    var sentences = document.querySelectorAll(".parallel .s[data-s]");
+    if (sentences.length) {
+      var lit = [];
+      var light = function (key) {
+        lit.forEach(function (el) { el.classList.remove("hl"); });
+        lit = key ? Array.prototype.slice.call(document.querySelectorAll('.s[data-s="' + key + '"]')) : [];
+        lit.forEach(function (el) { el.classList.add("hl"); });
+      };
+      var keyOf = function (e) {
+        var el = e.target && e.target.closest ? e.target.closest(".s[data-s]") : null;
+        return el ? el.getAttribute("data-s") : null;
+      };
+      Array.prototype.forEach.call(sentences, function (el) {
+        if (el.closest(".zh")) el.setAttribute("tabindex", "0");
+      });
+      var root = document.querySelector(".parallel");
+      root.addEventListener("mouseover", function (e) { var k = keyOf(e); if (k) light(k); });
+      root.addEventListener("mouseout", function (e) { if (keyOf(e)) light(null); });
+      root.addEventListener("focusin", function (e) { light(keyOf(e)); });
+      root.addEventListener("focusout", function () { light(null); });
+      root.addEventListener("click", function (e) { var k = keyOf(e); if (k) light(k); });
+      document.addEventListener("keydown", function (e) { if (e.key === "Escape") light(null); });
+    }
+
     // Parallel view: remember the reader's choice of languages and layout.
     ["view", "layout"].forEach(function (name) {
       var saved = store.get("digest-" + name);
