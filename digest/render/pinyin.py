@@ -19,6 +19,7 @@ order, with one syllable per character of ``text``.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -53,7 +54,6 @@ def skip_word(word: str, tag: str | None, known: bool, after_number: bool = Fals
 
 def word_readings(words: list[str], tags, freq) -> list[list[str]]:
     """[[Han text, "syllable per character"], ...] for the words that take ruby."""
-    from pypinyin import Style, pinyin
     out: list[list[str]] = []
     prev = ""
     for w in words:
@@ -63,10 +63,19 @@ def word_readings(words: list[str], tags, freq) -> list[list[str]]:
         if skip_word(w, tags.get(w), bool(freq.get(w)), after_number):
             continue
         for run in _HAN_RUN.findall(w):
-            syl = [s[0] for s in pinyin(run, style=Style.TONE, heteronym=False, errors="default")]
-            if len(syl) == len(run):             # one syllable per character, else no ruby
-                out.append([run, " ".join(syl)])
+            syl = run_reading(run)
+            if syl is not None:
+                out.append([run, syl])
     return out
+
+
+@functools.lru_cache(maxsize=200_000)
+def run_reading(run: str) -> str | None:
+    """pypinyin's reading of a run of Han characters, a syllable per character (or None).
+    Memoised: words repeat, and pypinyin takes a quarter of a millisecond a word."""
+    from pypinyin import Style, pinyin
+    syl = [s[0] for s in pinyin(run, style=Style.TONE, heteronym=False, errors="default")]
+    return " ".join(syl) if len(syl) == len(run) else None
 
 
 def article_readings(a: Article, anchors: dict[int, str]) -> dict[str, list[list[str]]]:
