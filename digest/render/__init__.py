@@ -115,21 +115,31 @@ def _pinyin_files(site, settings, version: bytes) -> Iterator[tuple[str, str, Ca
 
 def _epub_file(site, settings, version: bytes) -> tuple[str, str, Callable[[], bytes]]:
     """The whole digest as one EPUB, keyed by every article's identity: made again only when
-    an article or its translation changes."""
-    from . import epub
+    an article or its translation changes, and then each unchanged article's page comes
+    compressed from the memo (``epub`` table): an edit compresses one article."""
+    from . import epub, memo
     from .pages import origin_text
+
+    identities = getattr(site, "identities", {})
 
     def aligned(a):
         t = site.translations.get(a.slug)
         return t if t is not None and t.n_blocks == a.n_blocks else None
 
+    def member(a):
+        def compute():
+            t = aligned(a)
+            notice = origin_text(t.origin, getattr(t, "translator", None)) if t is not None else \
+                origin_text("missing", None)
+            return epub.article_member(a, t, notice)
+        if a.slug not in identities:
+            return compute()
+        return memo.get("epub", quick_digest(("epub", version.hex(), identities[a.slug])), compute)
+
     def produce() -> bytes:
-        trs = {a.slug: aligned(a) for a in site.articles}
-        notices = {s: origin_text(t.origin, getattr(t, "translator", None)) if t is not None
-                   else origin_text("missing", None) for s, t in trs.items()}
-        return epub.zip_book(epub.book_members(site.articles, trs, notices,
-                                               settings.site_title_zh, settings.site_title_en))
-    identities = getattr(site, "identities", {})
+        titles = {a.slug: (t.title if (t := aligned(a)) is not None else None) for a in site.articles}
+        return epub.make_book(site.articles, titles, member, settings.site_title_zh, settings.site_title_en)
+
     if all(a.slug in identities for a in site.articles):
         key = quick_digest(("epub", version.hex(), settings.site_title_zh, settings.site_title_en,
                             tuple((a.slug, identities[a.slug]) for a in site.articles)))[:32]

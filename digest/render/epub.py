@@ -1,6 +1,6 @@
 """The whole digest as one EPUB 3 file: pure functions from articles to bytes.
 
-Written from a few XML templates with :mod:`zipfile` (not ebooklib, see the README): the
+Written from a few XML templates and a small zip writer (not ebooklib, see the README): the
 same articles give the same bytes (fixed member order and timestamps, ``mimetype`` first
 and stored, the identifier and ``dcterms:modified`` taken from the content, never the clock).
 
@@ -11,9 +11,10 @@ Markdown is HTML, not XHTML.
 """
 from __future__ import annotations
 
-import io
+import struct
 import uuid
-import zipfile
+import zlib
+from typing import Callable
 from xml.sax.saxutils import escape as _esc
 
 from ..article import Article, Translation
@@ -182,38 +183,78 @@ CONTAINER = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def book_members(articles: list[Article], translations: dict[str, Translation | None],
-                 notices: dict[str, str], title_zh: str, title_en: str) -> list[tuple[str, bytes]]:
-    """Every member of the EPUB, in the order written. ``translations`` maps a slug to its
-    block-aligned translation (or None: the Chinese alone); ``notices`` to the line on who
-    made its English."""
+def article_member(a: Article, t: Translation | None, notice: str) -> tuple[int, int, bytes, int]:
+    """One article's page, compressed for the zip: (crc32, size, raw deflate data, method). Kept by the
+    renderer by the article's identity, so an edit compresses one article, not the book."""
+    return deflate(article_xhtml(a, t, notice).encode("utf-8"))
+
+
+def make_book(articles: list[Article], en_titles: dict[str, str | None],
+              member: Callable[[Article], tuple[int, int, bytes, int]], title_zh: str, title_en: str) -> bytes:
+    """The EPUB: ``en_titles`` maps a slug to its English title (None: Chinese only); ``member``
+    gives an article's page as :func:`article_member` makes it."""
     date = modified(articles)
-    files = ["title.xhtml"]
-    members = [("OEBPS/title.xhtml", title_xhtml(title_zh, title_en, date, len(articles)))]
-    entries = []
-    for i, a in enumerate(articles, 1):
-        t = translations.get(a.slug)
-        name = article_file(i)
-        files.append(name)
-        entries.append((name, a.title, t.title if t is not None else None))
-        members.append((f"OEBPS/{name}", article_xhtml(a, t, notices.get(a.slug, ""))))
+    files = ["title.xhtml"] + [article_file(i) for i in range(1, len(articles) + 1)]
+    entries = [(n, a.title, en_titles.get(a.slug)) for n, a in zip(files[1:], articles)]
     head = [("META-INF/container.xml", CONTAINER),
             ("OEBPS/content.opf", opf(book_id(title_zh, title_en), title_zh, title_en, date, files)),
             ("OEBPS/nav.xhtml", nav_xhtml(entries)),
-            ("OEBPS/style.css", CSS)]
-    return [(n, s.encode("utf-8")) for n, s in head + members]
+            ("OEBPS/style.css", CSS),
+            ("OEBPS/title.xhtml", title_xhtml(title_zh, title_en, date, len(articles)))]
+    parts = [("mimetype", *stored(b"application/epub+zip"))]
+    parts += [(name, *deflate(text.encode("utf-8"))) for name, text in head]
+    parts += [(f"OEBPS/{name}", *member(a)) for name, a in zip(files[1:], articles)]
+    return write_zip(parts)
+
+
+def book_members(articles: list[Article], translations: dict[str, Translation | None],
+                 notices: dict[str, str], title_zh: str, title_en: str) -> bytes:
+    """The whole EPUB from articles and their aligned translations (None: the Chinese alone)
+    and the line on who made each one's English, with nothing kept between builds."""
+    return make_book(articles, {s: (t.title if t is not None else None) for s, t in translations.items()},
+                     lambda a: article_member(a, translations.get(a.slug), notices.get(a.slug, "")),
+                     title_zh, title_en)
+
+
+# ---------------------------------------------------------------- the zip, by hand
+# zipfile cannot take data compressed beforehand, so the few headers are written here
+# (APPNOTE 6.3: local headers, central directory, end record; no zip64: a book is far below
+# 4 GB and 65,535 members). One fixed time (1980-01-01 00:00) and mode for every member.
+
+_DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1
+STORED, DEFLATED = 0, 8
+
+
+def stored(data: bytes) -> tuple[int, int, bytes, int]:
+    return zlib.crc32(data), len(data), data, STORED
+
+
+def deflate(data: bytes) -> tuple[int, int, bytes, int]:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return zlib.crc32(data), len(data), c.compress(data) + c.flush(), DEFLATED
+
+
+def write_zip(parts: list[tuple[str, int, int, bytes, int]]) -> bytes:
+    """(name, crc32, size, data as stored, method) -> the zip, in that order."""
+    if len(parts) >= 0xFFFF:
+        raise ValueError(f"an EPUB of {len(parts)} files needs zip64, which is not written")
+    out, central = bytearray(), bytearray()
+    for name, crc, size, data, method in parts:
+        n = name.encode("ascii")
+        offset = len(out)
+        version = 20 if method == DEFLATED else 10
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, version, 0, method, _DOS_TIME, _DOS_DATE,
+                           crc, len(data), size, len(n), 0) + n + data
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | version, version, 0, method,
+                               _DOS_TIME, _DOS_DATE, crc, len(data), size, len(n), 0, 0, 0, 0,
+                               0o100644 << 16, offset) + n
+    if len(out) + len(central) >= 0xFFFFFFFF:
+        raise ValueError("an EPUB over 4 GB needs zip64, which is not written")
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(central), len(out), 0)
+    return bytes(out + central + end)
 
 
 def zip_book(members: list[tuple[str, bytes]]) -> bytes:
-    """The EPUB container: ``mimetype`` first and stored, then the members, all with one
-    fixed timestamp and mode, so the same members give the same bytes."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data, method in [("mimetype", b"application/epub+zip", zipfile.ZIP_STORED)] + \
-                [(n, d, zipfile.ZIP_DEFLATED) for n, d in members]:
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = method
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            z.writestr(info, data, compresslevel=9 if method == zipfile.ZIP_DEFLATED else None)
-    return buf.getvalue()
+    """A zip of ``members`` after a stored ``mimetype`` (deflated, fixed time and mode)."""
+    return write_zip([("mimetype", *stored(b"application/epub+zip"))] +
+                     [(n, *deflate(d)) for n, d in members])
