@@ -67,3 +67,23 @@ def test_site_has_a_script_per_article_and_pages_load_it_only_on_demand(built):
             assert f'<script src="{js.name}' not in html and ".pinyin.js\"" not in html.split("<body")[0]
     assert not list((out / "en").glob("*.pinyin.js"))
     assert 'id="pinyin-switch"' not in (out / "en" / "jingkou-new-mission.html").read_text()
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.sampled_from(list("京口区银行长大了还数字经济发展一二三十年月日个，。！？“”《》 0123456789abcXYZ*_[]()#")),
+                min_size=1, max_size=60)
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(_TEXT)
+def test_words_are_found_in_order_in_the_shown_text(text):
+    """site.js finds each word after the previous one in the element's text: so must they be."""
+    a = Article(slug="t", title="标题", blocks=[Block("paragraph", text)])
+    shown = pinyin.plain(text)
+    pos = 0
+    for word, syl in pinyin.article_readings(a, {})["p1"]:
+        at = shown.find(word, pos)
+        assert at >= 0, (word, shown)
+        pos = at + len(word)
+        assert len(syl.split(" ")) == len(word)
