@@ -127,7 +127,7 @@ def title_xhtml(title_zh: str, title_en: str, date: str, n: int) -> str:
     credits = "".join(f'<li>{_x(k)}: {_x(v)}</li>\n' for k, v in CREDITS)
     body = (_p("zh", ZH, _x(title_zh), "h1") + _p("en", EN, _x(title_en), "h1")
             + _p("meta", EN, f"{n} articles, as of {_x(date[:10])}. Chinese and English paragraphs "
-                             "alternate; most English text was machine-translated.")
+                             "alternate; each article says who made its English.")
             + f'<div lang="en" xml:lang="en" class="meta">\n<h2>Credits</h2>\n<ul>\n{credits}</ul>\n</div>\n')
     return _page(ZH, _x(title_zh), body)
 
