@@ -37,6 +37,7 @@ case "$verb" in
     test)
         venv test
         need_apt chromium chromium
+        need_apt epubcheck epubcheck      # the EPUB test validates output's digest.epub
         # CJK fonts, so the browser test's screenshots show Chinese rather than empty boxes
         fc-list :lang=zh 2>/dev/null | grep -q . || need_apt no-such-command fonts-noto-cjk
         .venv/bin/python build.py fetch-model --quiet

@@ -34,7 +34,9 @@ sys.path.insert(0, str(ROOT))
 from digest.article import Article, Block  # noqa: E402
 from digest.content import dump_article, load_article  # noqa: E402
 
-MT_DIR = ROOT.parent / "shared" / "bench" / "mt"
+# ../shared beside the repository, or beside the folder of worktrees it is in (wt/<name>)
+MT_DIR = next((d / "shared" / "bench" / "mt" for d in ROOT.parents if (d / "shared" / "bench" / "mt").is_dir()),
+              ROOT.parent / "shared" / "bench" / "mt")
 ZH_FILE = MT_DIR / "newstest2021.zh-en.zh"
 EN_FILE = MT_DIR / "newstest2021.zh-en.en"
 SSG_DIR = Path(__file__).resolve().parent / "ssg"

@@ -152,6 +152,9 @@ class Translation(_LazyBlocks):
     flags: list[SentenceFlag] = field(default_factory=list)   # sentences that need a human
     translator: str | None = None         # from the override's front matter
     human_issues: list[HumanIssue] = field(default_factory=list)   # stale or orphaned human items
+    # per block: the English of each of its Chinese sentences (translate/sentences.py's split),
+    # for the side-by-side view's sentence pairs; None for a human block (English as written)
+    sentences: list[list[str] | None] | None = None
 
     @property
     def origin(self) -> str:

@@ -48,6 +48,8 @@ def _build_opts(p: argparse.ArgumentParser) -> None:
                         "is listed in the keyword index, linked to its article (1: every keyword; default: 2)")
     g.add_argument("--tm", type=Path, metavar="FILE", help="translation memory file, SQLite "
                         "(default: translation-memory.sqlite3 in the cache folder)")
+    g.add_argument("--no-epub", dest="epub", action="store_false", default=None,
+                   help="write no digest.epub and no download link to it on the home page (default: written)")
     g.add_argument("--tm-in-content", action="store_true",
                    help="keep the translation memory in content/ so a team can commit it (default: off)")
     g.add_argument("--rebuild-tm", action="store_true", help="discard the translation memory and start a new one (default: off)")
@@ -151,6 +153,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-machine", action="store_true", help="leave out the machine's English (no model needed)")
     _common(p); _build_opts(p)
 
+    p = sub.add_parser("epub", help="build the site and its e-book, output/digest.epub",
+                       description="Run the build; the whole digest is written as one EPUB 3 file, "
+                                   "output/digest.epub (Chinese and English paragraphs alternating), "
+                                   "made again only when an article changes.")
+    _common(p); _build_opts(p)
+
     for verb, desc in (("watch", "rebuild when seeds/, content/, themes/ or the glossary change"),
                        ("serve", "build, serve output/ on 127.0.0.1, rebuild and reload on change")):
         p = sub.add_parser(verb, help=desc, description=desc)
@@ -175,10 +183,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
         v = getattr(args, attr, None)
         if v is not None:
             kw[key] = v
-    for attr in ("theme", "base_url", "beam", "device", "per_page", "feed_size", "keyword_page_min",
+    for attr in ("theme", "base_url", "beam", "device", "per_page", "feed_size", "keyword_page_min", "epub",
                  "tm_in_content", "quiet", "debug", "lock_wait"):
         v = getattr(args, attr, None)
-        if v is not None and v is not False:
+        if v is not None and (v is not False or attr == "epub"):   # (--no-epub is the one False flag)
             kw[attr] = v
     return Settings(**kw)
 
@@ -269,8 +277,14 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
         from . import serve
         return serve.watch(settings, reporter) if verb == "watch" else serve.serve(settings, reporter, port=args.port)
     from .site import build
+    if verb == "epub":
+        settings.epub = True
     result = build(settings, reporter, rebuild_tm=getattr(args, "rebuild_tm", False),
                    translate_only=(verb == "translate"), verify=getattr(args, "verify", False))
+    if verb == "epub" and result.ok and not reporter.errors:
+        from .render.urls import EPUB
+        book = settings.output_dir / EPUB
+        reporter.info(f"epub: {book} ({book.stat().st_size / 1024:.0f} KB)")
     return 1 if (reporter.errors or not result.ok) else 0
 
 

@@ -28,6 +28,7 @@ SCHEMA: dict[str, dict[str, tuple[str, str, tuple | None]]] = {
         "per_page": ("int", "per_page", _NONNEG),
         "feed_size": ("int", "feed_size", _NONNEG),
         "keyword_page_min": ("int", "keyword_page_min", (lambda v: v >= 1, "must be 1 or more")),
+        "epub": ("bool", "epub", None),
     },
     "theme": {
         "name": ("str", "theme", (lambda v: v.strip() != "", "must not be empty")),

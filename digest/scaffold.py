@@ -17,6 +17,7 @@ title_en = "My News Digest"
 # base_url = "https://example.org/news/"   # needed for Atom feeds, the sitemap, canonical links
 # per_page = 50                           # articles per list page (0: all on one page)
 # feed_size = 50                          # newest articles in each feed (0: all)
+# epub = true                             # output/digest.epub, linked from the home page
 
 [theme]
 # name = "default"     # the packaged theme; files in themes/default/ here override it one by one

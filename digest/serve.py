@@ -424,6 +424,7 @@ TYPES = {
     ".ttf": "font/ttf",
     ".otf": "font/otf",
     ".pdf": "application/pdf",
+    ".epub": "application/epub+zip",
     ".wasm": "application/wasm",
 }
 

@@ -51,6 +51,7 @@ class Settings:
     feed_size: int = 50                   # newest articles in each Atom feed (0: every article)
     lock_wait: float = 600.0              # seconds a build waits for another build of the site
     keyword_page_min: int = 2             # articles a keyword needs for a page of its own (1: every keyword)
+    epub: bool = True                     # write digest.epub and link it from the home page
     quiet: bool = False
     debug: bool = False
     site_title_zh: str = "京口新闻摘要"

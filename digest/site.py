@@ -113,6 +113,7 @@ def input_fingerprint(settings: Settings, rebuild_tm: bool) -> str:
                                                         "-journal")),
         [tree_stat(d) for d in settings.theme_dirs],
         [str(d.resolve()) for d in settings.theme_dirs], settings.base_url, settings.beam, settings.per_page, settings.feed_size,
+        settings.epub,
         str(settings.model_path) if settings.model_path else None,
         str(tm), rebuild_tm,
         sys.version_info[:2],

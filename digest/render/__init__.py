@@ -58,6 +58,9 @@ def render_files(site, settings, reporter: Reporter, *,
         yield page.path, key, (lambda page=page: _render(env, page, themes))
     files.update(_static_files(themes))
     yield from _search_files(site, base)
+    yield from _pinyin_files(site, settings, base)
+    if getattr(settings, "epub", False):
+        yield _epub_file(site, settings, base)
     if settings.base_url:
         for lang in urls.LANGS:
             title = settings.site_title_zh if lang == "zh" else settings.site_title_en
@@ -100,6 +103,60 @@ def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[],
         else:
             data = produce()
             yield urls.search_index(i), key_of(data), (lambda d=data: d)
+
+
+def _pinyin_files(site, settings, version: bytes) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+    """Each article's pinyin readings, keyed by its Chinese and the glossary (whose terms the
+    segmenter knows): an edit to the English or to another article leaves it alone."""
+    from . import pinyin
+    from .pages import _heading_ids
+    glossary = settings.glossary_path
+    try:
+        st = glossary.stat()
+        terms = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        terms = None
+    hashes = getattr(site, "zh_hashes", {})
+    for a in site.articles:
+        zh = hashes.get(a.slug) or a.zh_hash()
+        key = quick_digest(("pinyin", version.hex(), zh, terms))[:32]
+        yield urls.pinyin_js(a.slug), key, (lambda a=a: pinyin.pinyin_js(
+            pinyin.article_readings(a, _heading_ids(a))))
+
+
+def _epub_file(site, settings, version: bytes) -> tuple[str, str, Callable[[], bytes]]:
+    """The whole digest as one EPUB, keyed by every article's identity: made again only when
+    an article or its translation changes, and then each unchanged article's page comes
+    compressed from the memo (``epub`` table): an edit compresses one article."""
+    from . import epub, memo
+    from .pages import origin_text
+
+    identities = getattr(site, "identities", {})
+
+    def aligned(a):
+        t = site.translations.get(a.slug)
+        return t if t is not None and t.n_blocks == a.n_blocks else None
+
+    def member(a):
+        def compute():
+            t = aligned(a)
+            notice = origin_text(t.origin, getattr(t, "translator", None)) if t is not None else \
+                origin_text("missing", None)
+            return epub.article_member(a, t, notice)
+        if a.slug not in identities:
+            return compute()
+        return memo.get("epub", quick_digest(("epub", version.hex(), identities[a.slug])), compute)
+
+    def produce() -> bytes:
+        titles = {a.slug: (t.title if (t := aligned(a)) is not None else None) for a in site.articles}
+        return epub.make_book(site.articles, titles, member, settings.site_title_zh, settings.site_title_en)
+
+    if all(a.slug in identities for a in site.articles):
+        key = quick_digest(("epub", version.hex(), settings.site_title_zh, settings.site_title_en,
+                            tuple((a.slug, identities[a.slug]) for a in site.articles)))[:32]
+        return urls.EPUB, key, produce
+    data = produce()
+    return urls.EPUB, key_of(data), (lambda d=data: d)
 
 
 def _render(env, page: Page, themes) -> bytes:

@@ -9,8 +9,9 @@ the tables never grow beyond the site.
 """
 from __future__ import annotations
 
-TABLES: dict[str, dict] = {"html": {}, "plain": {}, "search": {}, "search-article": {}, "kwslug": {}, "kwlabel": {}}
-LAZY = ("search-article",)             # large values, few needed per rebuild: read one by one
+TABLES: dict[str, dict] = {"html": {}, "plain": {}, "search": {}, "search-article": {}, "kwslug": {}, "kwlabel": {},
+                           "epub": {}}
+LAZY = ("search-article", "epub")             # large values, few needed per rebuild: read one by one
 _used: dict[str, set] = {name: set() for name in TABLES}
 _loaded: dict[str, dict] = {}          # the tables as loaded, to hand back unchanged ones as they were
 _computed: set[str] = set()            # tables that got a new entry since load()

@@ -362,6 +362,7 @@ def article_page(cx: _Ctx, a: Article, lang: str) -> Page:
         other_href=urls.rel(path, urls.article(other, a.slug)),
         parallel_href=urls.rel(path, urls.parallel(a.slug)),
         origin=origin,
+        pinyin_js=urls.rel(path, urls.pinyin_js(a.slug)) if lang == "zh" else None,
         stale=bool(lang == "en" and t is not None and t.stale),
         model_id=t.model_id if t is not None else None,
         toc=[{"id": hid[i], "html": inline_html(src_blocks[i].text),
@@ -392,10 +393,17 @@ def parallel_page(cx: _Ctx, a: Article) -> Page:
     hid = _heading_ids(a)
     rows = []
     flagged, stale_blocks = block_marks(t)
+    from .align import sentence_pairs, spans
+    per_sentence = getattr(t, "sentences", None) if t is not None else None
     for i, b in enumerate(a.blocks):
         eb = t.blocks[i] if t is not None else None
-        rows.append({"kind": b.kind, "id": hid.get(i, f"p{i + 1}"), "zh": inline_html(b.text),
-                     "en": inline_html(eb.text) if eb is not None else None,
+        rid = hid.get(i, f"p{i + 1}")
+        pairs = (sentence_pairs(b.text, eb.text, per_sentence[i] if per_sentence else None)
+                 if eb is not None and b.kind == "paragraph" else None)
+        rows.append({"kind": b.kind, "id": rid,
+                     "zh": spans(rid, [z for z, _ in pairs], "") if pairs else inline_html(b.text),
+                     "en": (spans(rid, [e for _, e in pairs], " ") if pairs else
+                            inline_html(eb.text) if eb is not None else None),
                      "origin": t.origins[i] if t is not None and i < len(t.origins) else None,
                      "flagged": flagged.get(i), "stale": i in stale_blocks})
     ctx = _common(cx, path, "zh", f"{plain_text(a.title)} · {plain_text(t.title) if t else ''}".strip(" ·"),
@@ -412,6 +420,7 @@ def parallel_page(cx: _Ctx, a: Article) -> Page:
         zh_href=urls.rel(path, urls.article("zh", a.slug)),
         en_href=urls.rel(path, urls.article("en", a.slug)),
         origin=t.origin if t else "missing",
+        pinyin_js=urls.rel(path, urls.pinyin_js(a.slug)),
         stale=bool(t and t.stale),
         keywords_zh=_kw_links(cx, a, "zh", path), keywords_en=_kw_links(cx, a, "en", path),
     )
@@ -473,6 +482,7 @@ def home_page(cx: _Ctx, n: int = 1, chunk: list[Article] | None = None, total: i
                       "parallel": urls.rel(path, urls.parallel(a.slug))})
     ctx["items"] = items
     ctx["pager"] = pager(urls.home, n, total)
+    ctx["epub_href"] = urls.rel(path, urls.EPUB) if getattr(cx.settings, "epub", False) else None
     return Page(path, "index.html", ctx)
 
 
@@ -529,7 +539,7 @@ def plan_pages(site, settings, env: jinja2.Environment | None = None) -> list[Pa
     pages = []
     for n, chunk in enumerate(chunks, 1):       # a page depends on its own items and the page count
         ids = tuple(cx.item_id(a) for a in chunk) + (n, total)
-        pages.append(lazy(urls.home(n), "index.html", ids,
+        pages.append(lazy(urls.home(n), "index.html", ids + (getattr(settings, "epub", False),),
                           lambda n=n, chunk=chunk, total=total: home_page(cx, n, chunk, total)))
         pages += [lazy(urls.lang_index(lang, n), "list.html", ids,
                        lambda lang=lang, n=n, chunk=chunk, total=total: list_page(cx, lang, n, chunk, total))

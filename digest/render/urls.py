@@ -22,6 +22,7 @@ import re
 import unicodedata
 
 LANGS = ("zh", "en")
+EPUB = "digest.epub"                      # the whole digest as one e-book (render/epub.py)
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 
 _SAFE = re.compile(r"[^a-z0-9]+")
@@ -70,6 +71,11 @@ def article_slug(slug: str) -> str:
     if _PLAIN_SLUG.fullmatch(slug or ""):
         return _unreserved(slug, "article:" + slug)
     return _unreserved(ascii_slug(slug or "untitled"), "article:" + (slug or ""))
+
+
+def pinyin_js(slug: str) -> str:
+    """The readings of an article's Chinese, loaded by its pages only when pinyin is switched on."""
+    return f"zh/{article_slug(slug)}.pinyin.js"
 
 
 def keyword_slug(keyword: str) -> str:

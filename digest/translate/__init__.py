@@ -173,14 +173,16 @@ def assemble(a: Article, plan: dict, blocks: list, ov: Override | None, planner:
              model_id: str) -> Translation:
     """One article's Translation: human blocks and sentences where the override gives them
     (matched by the hash of their Chinese), the machine's everywhere else."""
-    en_blocks, origins = [], []
+    en_blocks, origins, sentences = [], [], []
     for i, b in enumerate(a.blocks):
         human = ov.blocks[i] if ov else None
+        sentences.append(None)
         if human is not None:
             en_blocks.append(Block(b.kind, human.text)); origins.append("human")
             continue
         fixed = ov.human_sentences("block", i) if ov else {}
         en = _unit_text(planner, blocks[i], fixed)
+        sentences[i] = [fixed[n] if n in fixed else planner.text([k]) for n, k in enumerate(blocks[i])]
         en_blocks.append(Block(b.kind, like_source_end(b.text, en) if b.kind == "heading" else en))
         origins.append("mixed" if fixed else "machine")
 
@@ -200,7 +202,7 @@ def assemble(a: Article, plan: dict, blocks: list, ov: Override | None, planner:
         model_id=model_id, stale=bool(ov and ov.stale),
         title_origin="human" if ov and (ov.title or ov.human_sentences("title")) else "machine",
         translator=ov.translator if ov else None,
-        human_issues=list(ov.issues) if ov else [])
+        human_issues=list(ov.issues) if ov else [], sentences=sentences)
     t.flags = without_human(t.flags or machine_flags(a, plan, blocks, planner), ov)
     return t
 

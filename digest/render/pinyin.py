@@ -1,0 +1,105 @@
+"""Pinyin readings for learners: one small script file per article, loaded on demand.
+
+The Chinese and side-by-side pages carry a switch (``site.js``); switched on, it adds
+``<script src="<slug>.pinyin.js">`` to the page, which hands the readings to the page's
+script, and that puts them over the characters as ``<ruby>``. A page without the switch on
+costs nothing but the switch.
+
+Readings are by word: the text is segmented as everywhere else in the project
+(:func:`digest.keywords.segment`, jieba with the glossary's terms), and each word goes to
+pypinyin whole, so its phrase dictionary resolves heteronyms (银行 yín háng, 行走 xíng zǒu).
+Names take no ruby (jieba's person-name tags, and words of two to four characters its
+dictionary does not know: what its HMM found is nearly always a name, though a new word such
+as 颜值 is skipped too), and numbers take none (words of numerals, and numeral-tagged words
+with a numeral in them: 三千, 第一; 年 alone keeps its ruby).
+
+The data: ``{"id": [[text, "rea dings"], ...], ...}`` where ``id`` is a block's anchor
+(``p3``, a heading's id) or ``title`` / ``subtitle``, and the pairs are the block's words in
+order, with one syllable per character of ``text``.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+
+from ..article import Article
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NUMERALS = frozenset("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟第几半")
+_DIGITS = re.compile(r"[0-9０-９%％]")
+NAME_TAGS = frozenset(("nr", "nrfg", "nrt"))
+NUMBER_TAGS = frozenset(("m", "mq"))
+
+
+def plain(text: str) -> str:
+    """The text of a block as the page shows it (inline Markdown rendered, tags dropped)."""
+    from .markdown import plain_text
+    return plain_text(text)
+
+
+def skip_word(word: str, tag: str | None, known: bool, after_number: bool = False) -> bool:
+    """No ruby for names (tagged so, or unknown to the dictionary) and numbers (with the unit
+    or date word right after a number: 11月, 18个, 3点半)."""
+    if all(ch in _NUMERALS for ch in word):
+        return True
+    if after_number and (tag in NUMBER_TAGS or tag == "q" or not known):
+        return True
+    if tag in NUMBER_TAGS and any(ch in _NUMERALS for ch in word):
+        return True
+    if tag in NAME_TAGS:
+        return True
+    return not known and 2 <= len(word) <= 4
+
+
+def word_readings(words: list[str], tags, freq) -> list[list[str]]:
+    """[[Han text, "syllable per character"], ...] for the words that take ruby."""
+    out: list[list[str]] = []
+    prev = ""
+    for w in words:
+        after_number, prev = bool(_DIGITS.search(prev[-1:]) or prev and all(c in _NUMERALS for c in prev)), w
+        if not _HAN_RUN.search(w):
+            continue
+        if skip_word(w, tags.get(w), bool(freq.get(w)), after_number):
+            continue
+        for run in _HAN_RUN.findall(w):
+            syl = run_reading(run)
+            if syl is not None:
+                out.append([run, syl])
+    return out
+
+
+@functools.lru_cache(maxsize=200_000)
+def run_reading(run: str) -> str | None:
+    """pypinyin's reading of a run of Han characters, a syllable per character (or None).
+    Memoised: words repeat, and pypinyin takes a quarter of a millisecond a word."""
+    from pypinyin import Style, pinyin
+    syl = [s[0] for s in pinyin(run, style=Style.TONE, heteronym=False, errors="default")]
+    return " ".join(syl) if len(syl) == len(run) else None
+
+
+def article_readings(a: Article, anchors: dict[int, str]) -> dict[str, list[list[str]]]:
+    """Every block's readings (and the title's and subtitle's), keyed by the element's id."""
+    from ..keywords import _tags, segment, segmenter
+    freq = segmenter().dt.FREQ
+    tags = _tags()
+    texts = {"title": plain(a.title)}
+    if a.subtitle:
+        texts["subtitle"] = plain(a.subtitle)
+    for i, b in enumerate(a.blocks):
+        texts[anchors.get(i, f"p{i + 1}")] = plain(b.text)
+    out = {}
+    for key, text in texts.items():
+        words = [w for w in segment(text.replace("\n", " ")) if w != "\n"]
+        if hasattr(tags, "prefetch"):
+            tags.prefetch(words)
+        if hasattr(freq, "prefetch"):
+            freq.prefetch(words)
+        out[key] = word_readings(words, tags, freq)
+    return out
+
+
+def pinyin_js(readings: dict[str, list[list[str]]]) -> bytes:
+    """The script file: it hands the readings to site.js (which is loaded before it)."""
+    data = json.dumps(readings, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f"window.digestPinyin&&window.digestPinyin({data});\n".encode("utf-8")
