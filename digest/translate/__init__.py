@@ -9,7 +9,8 @@ aligned block by block with the Chinese. Bylines and editors are romanised.
 A human override (``content/<slug>.en.md``) wins where it gives a block.
 
 Modules: ``model_store`` (fetch, verify, unpack), ``sentences`` (splitting),
-``glossary`` (terms and placeholders), ``memory`` (SQLite TM), ``engine``
+``glossary`` (terms and placeholders), ``names`` (automatic names, from
+``dictionary``: CC-CEDICT), ``memory`` (SQLite TM), ``engine``
 (CTranslate2 + SentencePiece with guards), ``romanise`` (names), ``overrides``
 (human translations).
 """
@@ -78,8 +79,9 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 class _Planner:
     """Collects every sentence of the build once, keyed for the translation memory."""
 
-    def __init__(self, model_id: str, decoding: str):
+    def __init__(self, model_id: str, decoding: str, names=None):
         self.model_id, self.decoding = model_id, decoding
+        self.names = names            # sentence -> {zh: en} (translate/names.py), or None
         self.jobs: dict[str, _Job] = {}
 
     def unit(self, text: str, glossary: Glossary) -> list[str]:
@@ -91,10 +93,12 @@ class _Planner:
                 self.jobs.setdefault(key, _Job(s, s, {}, [], result=s))
                 keys.append(key)
                 continue
-            entries = glossary.entries_in(s)
+            # automatic names are a pure function of the sentence: the key stays deterministic
+            g = glossary.with_names(self.names(s), s) if self.names else glossary
+            entries = g.entries_in(s)
             key = tm_key(self.model_id, self.decoding, s, entries)
             if key not in self.jobs:
-                protected, mapping = protect(s, glossary)
+                protected, mapping = protect(s, g)
                 self.jobs[key] = _Job(s, protected, mapping, entries)
             keys.append(key)
         return keys
@@ -126,8 +130,11 @@ def _load_overrides(articles, settings, reporter: Reporter) -> dict[str, Overrid
 
 
 def translate_site(articles: list[Article], terms: list[str], settings, reporter: Reporter,
-                   rebuild_tm: bool = False) -> TranslateResult:
-    """Translate ``articles`` (and keyword ``terms``); only sentences new to the memory reach the model."""
+                   rebuild_tm: bool = False, auto_names: bool = True) -> TranslateResult:
+    """Translate ``articles`` (and keyword ``terms``); only sentences new to the memory reach the model.
+
+    ``auto_names=False``: no automatic names nor dictionary labels (the glossary only; for
+    bench/names_quality.py's "before" figures)."""
     result = TranslateResult()
     try:
         glossary = load_glossary(settings.glossary_path)
@@ -135,7 +142,10 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
         raise BuildError(e.message, e.path, e.line) from None
     package = resolve_model(settings, reporter)
     decoding = f"beam{max(1, settings.beam)}"
-    planner = _Planner(package.model_id, decoding)
+    from .dictionary import load_dictionary
+    from .names import NameFinder
+    finder = NameFinder(load_dictionary(settings.cache_dir))
+    planner = _Planner(package.model_id, decoding, finder if auto_names else None)
     overrides = _load_overrides(articles, settings, reporter)
 
     plans = {}
@@ -153,12 +163,17 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
     for t in terms:
         if t in glossary.terms:
             result.terms[t] = glossary.terms[t]
+        elif auto_names and finder.label(t):
+            # short texts are where the model is weakest: a dictionary entry wins over it
+            result.terms[t] = finder.label(t)
         else:
             term_keys[t] = planner.unit(t, glossary)
 
     tm = TranslationMemory(settings.tm_path, rebuild=rebuild_tm)
     try:
         known = tm.get_many([k for k, j in planner.jobs.items() if j.result is None])
+        # a placeholder an older build let through ("Qaaa") is translated again, never shown
+        known = {k: v for k, v in known.items() if not (planner.jobs[k].mapping and has_debris(v))}
         for k, v in known.items():
             planner.jobs[k].result = v
         todo = [k for k, j in planner.jobs.items() if j.result is None]

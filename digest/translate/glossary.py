@@ -32,7 +32,10 @@ _TOKEN = re.compile(r"\bQ\s?Z\s?([A-Z])\s?([A-Z])\b", re.IGNORECASE)
 _IN_TOKEN = re.compile(r"(?<![A-Za-z])QZ[A-Z]{2}(?![A-Za-z])")
 # what a mangled placeholder looks like (QZAAA, ZAB, QAB, QZ): never shown to a reader
 # (uppercase only, but for QZ: "Qing", "Quiz" and "Zoo" are words)
-_DEBRIS = re.compile(r"\b(?:(?i:QZ[A-Z]{0,4})|Q[A-Z]{2,3}|Z[A-Z]{2}|Q(?=[\s.,;:!?]|$))\b")
+# and the model's lower-cased copies ("Qaaa", "QaAB" for QZAA, QZAB): Q then no i or u, which
+# every English or pinyin word starting with Q has (Qi, Qu, Quiz; Qatar is five letters)
+_DEBRIS = re.compile(r"\b(?:(?i:QZ[A-Z]{0,4})|Q[A-Z]{2,3}|Z[A-Z]{2}|Q[a-hj-tv-z][A-Za-z]{2}"
+                     r"|Q(?=[\s.,;:!?]|$))\b")
 
 
 @dataclass
@@ -51,6 +54,22 @@ class Glossary:
         merged = dict(extra)
         merged.update(self.terms)
         return Glossary(merged)
+
+    def with_names(self, names: dict[str, str], sentence: str) -> "Glossary":
+        """This glossary plus automatic ``names`` for ``sentence``: the glossary wins, so a name
+        that is a glossary term, or that overlaps a glossary term in the sentence, is dropped."""
+        if not names:
+            return self
+        taken = [(m.start(), m.end()) for m in self.find(sentence)]
+        extra = {}
+        for zh, en in names.items():
+            if zh in self.terms:
+                continue
+            spans = [(m.start(), m.start() + len(zh)) for m in re.finditer(re.escape(zh), sentence)]
+            if any(a < e and s < b for a, b in spans for s, e in taken):
+                continue
+            extra[zh] = en
+        return self.with_terms(extra) if extra else self
 
     def find(self, text: str) -> list[re.Match]:
         return list(self._pattern.finditer(text)) if self._pattern else []
