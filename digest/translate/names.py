@@ -8,8 +8,10 @@ translation-memory key of a sentence is stable:
 
 1. **CC-CEDICT** (translate/dictionary.py): a proper noun with an entry gets its
    name (华为 Huawei, 新华社 Xinhua News Agency, 京口区 Jingkou District).
-   Names the model knows well (jieba frequency >= ``WELL_KNOWN``: 中国, 美国,
-   北京) are left to it.
+   Names that are English rather than romanised (俄罗斯 Russia, which the model
+   also inflects: "Russian") and places the model knows well (jieba frequency
+   >= ``WELL_KNOWN``: 北京, 深圳, 江苏) are left to it; organisations are not
+   (新华社 comes out "Xinhua News").
 2. **Places in no dictionary** (jieba's part of speech ``ns``, or a person-like
    tag on a word that ends in a place suffix): the stem's dictionary name or
    its pinyin, plus the standard English suffix (花桥镇 Huaqiao Town). A
@@ -70,7 +72,7 @@ ORG_SUFFIXES = ("股份有限公司", "有限公司", "公司", "集团")
 # one-character words that may stand next to a name (anything else there means jieba cut a
 # longer name apart: 李斯 | 博, 蒋口 | 河)
 _PARTICLES = set("的了在和与及是说等也都将向对为从被把让给于以由至到或而并还就才又据称曾已仍")
-WELL_KNOWN = 10_000          # jieba frequency above which the model is left to name a word
+WELL_KNOWN = 2_000          # jieba frequency above which the model is left to name a word
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 
 
@@ -86,13 +88,17 @@ def _suffix_of(word: str) -> str | None:
     return None
 
 
-def dictionary_name(word: str, d: Dictionary) -> str | None:
-    """CC-CEDICT's name for ``word``, with the English suffix it leaves out (京口区 -> Jingkou District)."""
+def dictionary_name(word: str, d: Dictionary, romanised_only: bool = False) -> str | None:
+    """CC-CEDICT's name for ``word``, with the English suffix it leaves out (京口区 -> Jingkou
+    District; a city is known by its name: 深圳市 -> Shenzhen). ``romanised_only``: only names that
+    romanise the Chinese (Huawei, Xinhua News Agency), not English ones (Russia, Yangtze River)."""
     entry = d.names.get(word)
     if entry is None:
         return None
-    name, rest = entry
-    if not rest:
+    name, rest, romanised = entry
+    if romanised_only and not romanised and " and " not in name:
+        return None                      # (an abbreviated pair is kept: 成渝 Chengdu and Chongqing)
+    if not rest or rest == "市":
         return name
     suffix = PLACE_SUFFIXES.get(rest)
     return f"{name} {suffix}" if suffix else None
@@ -107,8 +113,10 @@ def _place(word: str, d: Dictionary, freq) -> str | None:
     tail = stem[-1:] + suffix
     if len(stem) < 2 or not _HAN.match(stem) or (tail in d.senses and tail not in d.names):
         return None                          # 沿海地区: 地区 is a word, not 沿海地 + 区
-    name = dictionary_name(stem, d)
+    name = dictionary_name(stem, d, romanised_only=True)
     if name is None:
+        if stem in d.names:
+            return None                      # an English name (福冈县): left to the model
         if len(stem) > 3 or stem in d.senses or freq(stem) >= WELL_KNOWN:
             return None                      # a common word (老城区, 工业园区): not a place name
         name = _pinyin(stem)
@@ -160,6 +168,12 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
         i += 1
         if "·" in ((tagged[i - 2][0] if i >= 2 else "") + (tagged[i][0] if i < len(tagged) else "")):
             continue                           # part of a transliterated name (班邦·苏尔约诺)
+        if len(word) == 1 and i + 1 < len(tagged) and tagged[i + 1][0] == "街道" and len(tagged[i][0]) == 1 \
+                and all(_HAN.match(c) and c not in _PARTICLES for c in (word, tagged[i][0])):
+            # a subdistrict whose two-character name jieba cut into characters (谏 | 壁 | 街道)
+            out[word + tagged[i][0] + "街道"] = f"{_pinyin(word + tagged[i][0])} {PLACE_SUFFIXES['街道']}"
+            i += 2
+            continue
         if len(word) < 2 or not _HAN.match(word):
             # a run of one-character abbreviations jieba cut apart (沪 | 苏浙皖)
             if len(word) == 1 and word in ABBREVIATIONS and i < len(tagged):
@@ -187,7 +201,9 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
             out[joined[0]] = joined[1]
             i = joined[2]
             continue
-        en = dictionary_name(word, d)
+        if word in d.names and dictionary_name(word, d, romanised_only=True) is None:
+            continue                           # an English name the model knows (俄罗斯 Russia, 特朗普 Trump)
+        en = dictionary_name(word, d, romanised_only=True)
         if en is not None and flag not in NAME_FLAGS and freq(word) and not _abbreviated(word):
             continue                           # a name, but here jieba reads a common word (双城)
         if en is not None and flag in ("nr", "nrfg", "nrt") and cut_apart(i):
@@ -197,12 +213,13 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
             continue                           # 大禹 | 山: Dayu Mountain, not "Yu the Great" + mountain
         if en is not None:
             stem = word[: -len(_suffix_of(word) or "")] if _suffix_of(word) else word
-            if freq(word) < WELL_KNOWN and freq(stem) < WELL_KNOWN:
+            # organisations are named however well known (the model says "Xinhua News" for 新华社)
+            if flag == "nt" or freq(word) < WELL_KNOWN and freq(stem) < WELL_KNOWN:
                 out[word] = en
             continue
         if flag in ("nt", "nz"):
             org = next((word[: -len(x)] for x in ORG_SUFFIXES if word.endswith(x)), None)
-            en = dictionary_name(org, d) if org and len(org) >= 2 else None
+            en = dictionary_name(org, d, romanised_only=True) if org and len(org) >= 2 else None
             if en is not None and freq(org) < WELL_KNOWN:
                 out[org] = en                  # 华为公司: Huawei (the model says "company")
                 continue
