@@ -27,10 +27,12 @@ def test_protect_replaces_terms_with_tokens_and_reuses_a_token_per_term():
     assert token_counts(text) == {"QZAA": 2, "QZAB": 1}
 
 
-def test_adjacent_placeholders_are_separated():
-    text, mapping = protect("镇江京口谏壁", G)
-    assert text == "QZAA QZAB QZAC"
-    assert restore("QZAA QZAB QZAC", mapping, token_counts(text)) == ("Zhenjiang Jingkou Jianbi", True)
+def test_adjacent_terms_share_one_placeholder():
+    # side by side, the model dropped one of two placeholders (京口区谏壁街道 lost Jingkou District)
+    text, mapping = protect("镇江京口谏壁的京口", G)
+    assert text == "QZAA的QZAB"
+    assert mapping == {"QZAA": "Zhenjiang Jingkou Jianbi", "QZAB": "Jingkou"}
+    assert restore("QZAA of QZAB", mapping, token_counts(text)) == ("Zhenjiang Jingkou Jianbi of Jingkou", True)
 
 
 def test_no_terms_no_change():
