@@ -244,6 +244,7 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
     with progress_bar(settings.quiet, len(jobs), "translating", "sent") as bar:
         engine.translate([j.protected for j in jobs], on_batch=on_batch, progress=bar.update)
         misses = 0
+        third: list[int] = []
         if retry:
             # second chance: the English terms written inline into the Chinese
             outs = engine.translate([inline(jobs[i].source, Glossary(dict(jobs[i].entries))) for i in retry])
@@ -256,8 +257,24 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
                 scored = [(len(strip_debris(c)) < 0.6 * longest, len(check_terms(c, j.entries, j.source)),
                            has_debris(c), n, c) for n, c in enumerate(candidates)]
                 _short, n_missing, _debris, _n, best = min(scored)
-                misses += n_missing
                 j.result = strip_debris(best)
+                if n_missing and protect(j.source, Glossary(dict(j.entries)), merge=False)[0] != j.protected:
+                    third.append(i)
+                    continue
+                misses += n_missing
                 rows.append((todo[i], package.model_id, j.source, j.result))
+            if third:
+                # third chance: terms side by side each with its own placeholder (京口区谏壁街道 as
+                # QZAA QZAB): the model sometimes drops one, sometimes the merged one
+                plans = [protect(jobs[i].source, Glossary(dict(jobs[i].entries)), merge=False) for i in third]
+                outs = engine.translate([p for p, _m in plans])
+                for i, (p, m), out in zip(third, plans, outs):
+                    j = jobs[i]
+                    text, ok = restore(out, m, token_counts(p))
+                    if ok and not check_terms(text, j.entries, j.source):
+                        j.result = text
+                    else:
+                        misses += len(check_terms(j.result or "", j.entries, j.source))
+                    rows.append((todo[i], package.model_id, j.source, j.result))
             tm.put_many(rows)
         return misses

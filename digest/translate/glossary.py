@@ -98,18 +98,18 @@ def token_counts(protected: str) -> dict[str, int]:
     return counts
 
 
-def protect(sentence: str, glossary: Glossary) -> tuple[str, dict[str, str]]:
+def protect(sentence: str, glossary: Glossary, merge: bool = True) -> tuple[str, dict[str, str]]:
     """Replace glossary terms by tokens; return (text for the model, token -> English).
 
     Terms that follow each other with nothing between them (京口区谏壁街道) share one token
     ("Jingkou District Jianbi Subdistrict"): two placeholders side by side are where the
-    model most often drops one."""
+    model most often drops one. ``merge=False``: a token each, separated by a space (a retry)."""
     matches = glossary.find(sentence)
     if not matches:
         return sentence, {}
     groups: list[tuple[int, int, list[str]]] = []
     for m in matches:
-        if groups and groups[-1][1] == m.start():
+        if merge and groups and groups[-1][1] == m.start():
             groups[-1] = (groups[-1][0], m.end(), groups[-1][2] + [m.group()])
         else:
             groups.append((m.start(), m.end(), [m.group()]))
@@ -123,6 +123,8 @@ def protect(sentence: str, glossary: Glossary) -> tuple[str, dict[str, str]]:
         if tok is None:
             tok = by_term[key] = token_name(len(by_term))
             mapping[tok] = " ".join(glossary.terms[t] for t in terms)
+        if out and start == pos and out[-1].startswith("QZ"):
+            out.append(" ")                  # (merge=False) adjacent placeholders keep a separator
         out.append(sentence[pos:start])
         out.append(tok)
         pos = end

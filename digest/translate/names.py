@@ -10,7 +10,7 @@ translation-memory key of a sentence is stable:
    name (华为 Huawei, 新华社 Xinhua News Agency, 京口区 Jingkou District).
    Names that are English rather than romanised (俄罗斯 Russia, which the model
    also inflects: "Russian") and places the model knows well (jieba frequency
-   >= ``WELL_KNOWN``: 北京, 深圳, 江苏) are left to it; organisations are not
+   >= ``WELL_KNOWN``: 北京, 上海, 香港) are left to it; organisations are not
    (新华社 comes out "Xinhua News").
 2. **Places in no dictionary** (jieba's part of speech ``ns``, or a person-like
    tag on a word that ends in a place suffix): the stem's dictionary name or

@@ -33,6 +33,10 @@ def test_adjacent_terms_share_one_placeholder():
     assert text == "QZAA的QZAB"
     assert mapping == {"QZAA": "Zhenjiang Jingkou Jianbi", "QZAB": "Jingkou"}
     assert restore("QZAA of QZAB", mapping, token_counts(text)) == ("Zhenjiang Jingkou Jianbi of Jingkou", True)
+    # a retry gives each its own, separated
+    text, mapping = protect("镇江京口谏壁", G, merge=False)
+    assert text == "QZAA QZAB QZAC"
+    assert restore("QZAA QZAB QZAC", mapping, token_counts(text)) == ("Zhenjiang Jingkou Jianbi", True)
 
 
 def test_no_terms_no_change():
