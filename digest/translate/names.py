@@ -181,6 +181,14 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
             out[word + tagged[i][0] + "街道"] = f"{_pinyin(word + tagged[i][0])} {PLACE_SUFFIXES['街道']}"
             i += 2
             continue
+        if len(word) == 1 and word in ABBREVIATIONS and i >= 2 and i < len(tagged) \
+                and tagged[i - 2][0] in ("“", '"') and tagged[i][0] in ("”", '"'):
+            # a place's one-character name in quotes (the “京” brand of Jingkou): its pinyin,
+            # never a reading of the character alone (the model says "Kyoyo")
+            q = tagged[i - 2][0] + word + tagged[i][0]
+            out[q] = tagged[i - 2][0] + _pinyin(word) + tagged[i][0]
+            i += 1
+            continue
         if len(word) < 2 or not _HAN.match(word):
             # a run of one-character abbreviations jieba cut apart (沪 | 苏浙皖)
             if len(word) == 1 and word in ABBREVIATIONS and i < len(tagged):

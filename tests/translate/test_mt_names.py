@@ -139,6 +139,12 @@ def test_find_names_is_conservative():
     assert find_names("俄罗斯卫星", [("俄罗斯", "ns"), ("卫星", "n")], D, no_freq) == {}
 
 
+def test_a_quoted_one_character_place_name_gets_its_pinyin():
+    # 擦亮“京”招牌 on the seeds came out as the "Kyoyo" brand
+    tagged = [("擦亮", "v"), ("“", "x"), ("京", "j"), ("”", "x"), ("招牌", "n")]
+    assert find_names("擦亮“京”招牌", tagged, D, no_freq) == {"“京”": "“Jing”"}
+
+
 def test_joined_suffix():
     tagged = [("江宁", "ns"), ("经", "p"), ("开区", "n")]
     assert find_names("江宁经开区", tagged, D, no_freq) == {"江宁经开区": "Jiangning Economic Development Zone"}
