@@ -17,7 +17,8 @@ best-scoring one that passes is kept; what still fails is listed in
 the memory keeps each sentence's score, so a build from the memory has the same flags.
 
 Modules: ``model_store`` (fetch, verify, unpack), ``sentences`` (splitting),
-``glossary`` (terms and placeholders), ``numbers`` (money, numbers, dates),
+``glossary`` (terms and placeholders), ``names`` (automatic names, from
+``dictionary``: CC-CEDICT), ``numbers`` (money, numbers, dates),
 ``checks`` (every sentence against its source), ``memory`` (SQLite TM), ``engine``
 (CTranslate2 + SentencePiece with guards), ``romanise`` (names), ``overrides``
 (human translations).
@@ -112,8 +113,9 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 class _Planner:
     """Collects every sentence of the build once, keyed for the translation memory."""
 
-    def __init__(self, model_id: str, decoding: str):
+    def __init__(self, model_id: str, decoding: str, names=None):
         self.model_id, self.decoding = model_id, decoding
+        self.names = names            # sentence -> {zh: en} (translate/names.py), or None
         self.jobs: dict[str, _Job] = {}
         self.retried = self.retry_passed = 0
 
@@ -126,9 +128,11 @@ class _Planner:
                 self.jobs.setdefault(key, _Job(s, s, {}, [], result=s))
                 keys.append(key)
                 continue
+            # automatic names are a pure function of the sentence: the key stays deterministic;
             # money and dates pass through the model like glossary terms (the glossary wins)
+            g = glossary.with_names(self.names(s), s) if self.names else glossary
             nums = expressions(s)
-            g = glossary.with_terms(nums) if nums else glossary
+            g = g.with_terms(nums) if nums else g
             entries = g.entries_in(s)
             key = tm_key(self.model_id, self.decoding, s, entries)
             if key not in self.jobs:
@@ -243,8 +247,11 @@ def without_human(flags: list, ov: Override | None) -> list:
 
 
 def translate_site(articles: list[Article], terms: list[str], settings, reporter: Reporter,
-                   rebuild_tm: bool = False) -> TranslateResult:
-    """Translate ``articles`` (and keyword ``terms``); only sentences new to the memory reach the model."""
+                   rebuild_tm: bool = False, auto_names: bool = True) -> TranslateResult:
+    """Translate ``articles`` (and keyword ``terms``); only sentences new to the memory reach the model.
+
+    ``auto_names=False``: no automatic names nor dictionary labels (the glossary only; for
+    bench/names_quality.py's "before" figures)."""
     result = TranslateResult()
     try:
         glossary = load_glossary(settings.glossary_path)
@@ -252,7 +259,10 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
         raise BuildError(e.message, e.path, e.line) from None
     package = resolve_model(settings, reporter)
     decoding = f"beam{max(1, settings.beam)}+{PIPELINE}"
-    planner = _Planner(package.model_id, decoding)
+    from .dictionary import load_dictionary
+    from .names import NameFinder
+    finder = NameFinder(load_dictionary(settings.cache_dir))
+    planner = _Planner(package.model_id, decoding, finder if auto_names else None)
     overrides = _load_overrides(articles, settings, reporter)
 
     plans = {}
@@ -270,12 +280,17 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
     for t in terms:
         if t in glossary.terms:
             result.terms[t] = glossary.terms[t]
+        elif auto_names and finder.label(t):
+            # short texts are where the model is weakest: a dictionary entry wins over it
+            result.terms[t] = finder.label(t)
         else:
             term_keys[t] = planner.unit(t, glossary)
 
     tm = TranslationMemory(settings.tm_path, rebuild=rebuild_tm)
     try:
         known = tm.get_scored([k for k, j in planner.jobs.items() if j.result is None])
+        # a placeholder an older build let through ("Qaaa") is translated again, never shown
+        known = {k: v for k, v in known.items() if not (planner.jobs[k].mapping and has_debris(v[0]))}
         for k, (v, score) in known.items():
             planner.jobs[k].result, planner.jobs[k].score = v, score
         todo = [k for k, j in planner.jobs.items() if j.result is None]
@@ -345,6 +360,7 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
     with progress_bar(settings.quiet, len(jobs), "translating", "sent") as bar:
         engine.translate_scored([j.protected for j in jobs], on_batch=on_batch, progress=bar.update)
         misses = 0
+        third: list[int] = []
         if retry:
             # second chance: the English terms written inline into the Chinese
             outs = engine.translate_scored([inline(jobs[i].source, Glossary(dict(jobs[i].entries)))
@@ -358,11 +374,32 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
                 scored = [(len(strip_debris(c)) < 0.6 * longest, len(check_terms(c, j.entries, j.source)),
                            has_debris(c), n, c, sc) for n, (c, sc) in enumerate(candidates)]
                 _short, n_missing, _debris, _n, best, best_score = min(scored)
+                j.result, j.score = strip_debris(best), best_score
+                if n_missing and protect(j.source, Glossary(dict(j.entries)), merge=False)[0] != j.protected:
+                    third.append(i)
+                    continue
                 misses += n_missing
-                if accept(i, strip_debris(best), best_score) or n_missing:
+                if accept(i, j.result, best_score) or n_missing:
                     rows.append(row(i))
                 else:
                     recheck.append(i)
+            if third:
+                # third chance: terms side by side each with its own placeholder (京口区谏壁街道 as
+                # QZAA QZAB): the model sometimes drops one, sometimes the merged one
+                plans = [protect(jobs[i].source, Glossary(dict(jobs[i].entries)), merge=False) for i in third]
+                outs = engine.translate_scored([p for p, _m in plans])
+                for i, (p, m), out in zip(third, plans, outs):
+                    j = jobs[i]
+                    text, ok = restore(out.text, m, token_counts(p))
+                    if ok and not check_terms(text, j.entries, j.source):
+                        if accept(i, text, out.score):
+                            rows.append(row(i))
+                        else:
+                            recheck.append(i)
+                        continue
+                    misses += len(check_terms(j.result or "", j.entries, j.source))
+                    accept(i, j.result or "", j.score)
+                    rows.append(row(i))
             tm.put_many(rows)
         if recheck:
             planner.retried += len(recheck)

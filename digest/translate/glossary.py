@@ -12,8 +12,8 @@
 Terms are protected through the model by placeholders: each occurrence
 (longest match first, so 京口经开区 wins over 京口) becomes a four-letter
 uppercase token such as ``QZAA`` that the model copies through (78 of 84 in a
-test, better than inline English or ``<x1>`` tags); adjacent placeholders keep
-a space between them. After translation the tokens are replaced by the English
+test, better than inline English or ``<x1>`` tags); terms side by side share
+one placeholder. After translation the tokens are replaced by the English
 terms. A sentence whose output lost or invented a token is translated again with
 the English terms inline, and :func:`check_terms` reports any term still missing.
 """
@@ -32,7 +32,10 @@ _TOKEN = re.compile(r"\bQ\s?Z\s?([A-Z])\s?([A-Z])\b", re.IGNORECASE)
 _IN_TOKEN = re.compile(r"(?<![A-Za-z])QZ[A-Z]{2}(?![A-Za-z])")
 # what a mangled placeholder looks like (QZAAA, ZAB, QAB, QZ): never shown to a reader
 # (uppercase only, but for QZ: "Qing", "Quiz" and "Zoo" are words)
-_DEBRIS = re.compile(r"\b(?:(?i:QZ[A-Z]{0,4})|Q[A-Z]{2,3}|Z[A-Z]{2}|Q(?=[\s.,;:!?]|$))\b")
+# and the model's lower-cased copies ("Qaaa", "QaAB" for QZAA, QZAB): Q then no i or u, which
+# every English or pinyin word starting with Q has (Qi, Qu, Quiz; Qatar is five letters)
+_DEBRIS = re.compile(r"\b(?:(?i:QZ[A-Z]{0,4})|Q[A-Z]{2,3}|Z[A-Z]{2}|Q[a-hj-tv-z][A-Za-z]{2}"
+                     r"|Q(?=[\s.,;:!?]|$))\b")
 
 
 @dataclass
@@ -51,6 +54,22 @@ class Glossary:
         merged = dict(extra)
         merged.update(self.terms)
         return Glossary(merged)
+
+    def with_names(self, names: dict[str, str], sentence: str) -> "Glossary":
+        """This glossary plus automatic ``names`` for ``sentence``: the glossary wins, so a name
+        that is a glossary term, or that overlaps a glossary term in the sentence, is dropped."""
+        if not names:
+            return self
+        taken = [(m.start(), m.end()) for m in self.find(sentence)]
+        extra = {}
+        for zh, en in names.items():
+            if zh in self.terms:
+                continue
+            spans = [(m.start(), m.start() + len(zh)) for m in re.finditer(re.escape(zh), sentence)]
+            if any(a < e and s < b for a, b in spans for s, e in taken):
+                continue
+            extra[zh] = en
+        return self.with_terms(extra) if extra else self
 
     def find(self, text: str) -> list[re.Match]:
         return list(self._pattern.finditer(text)) if self._pattern else []
@@ -79,27 +98,36 @@ def token_counts(protected: str) -> dict[str, int]:
     return counts
 
 
-def protect(sentence: str, glossary: Glossary) -> tuple[str, dict[str, str]]:
-    """Replace glossary terms by tokens; return (text for the model, token -> English)."""
+def protect(sentence: str, glossary: Glossary, merge: bool = True) -> tuple[str, dict[str, str]]:
+    """Replace glossary terms by tokens; return (text for the model, token -> English).
+
+    Terms that follow each other with nothing between them (京口区谏壁街道) share one token
+    ("Jingkou District Jianbi Subdistrict"): two placeholders side by side are where the
+    model most often drops one. ``merge=False``: a token each, separated by a space (a retry)."""
     matches = glossary.find(sentence)
     if not matches:
         return sentence, {}
+    groups: list[tuple[int, int, list[str]]] = []
+    for m in matches:
+        if merge and groups and groups[-1][1] == m.start():
+            groups[-1] = (groups[-1][0], m.end(), groups[-1][2] + [m.group()])
+        else:
+            groups.append((m.start(), m.end(), [m.group()]))
     out: list[str] = []
     mapping: dict[str, str] = {}
     by_term: dict[str, str] = {}
     pos = 0
-    for m in matches:
-        gap = sentence[pos:m.start()]
-        term = m.group()
-        tok = by_term.get(term)
+    for start, end, terms in groups:
+        key = "".join(terms)
+        tok = by_term.get(key)
         if tok is None:
-            tok = by_term[term] = token_name(len(by_term))
-            mapping[tok] = glossary.terms[term]
-        if out and not gap and out[-1].startswith("QZ"):
-            out.append(" ")      # adjacent placeholders keep a separator
-        out.append(gap)
+            tok = by_term[key] = token_name(len(by_term))
+            mapping[tok] = " ".join(glossary.terms[t] for t in terms)
+        if out and start == pos and out[-1].startswith("QZ"):
+            out.append(" ")                  # (merge=False) adjacent placeholders keep a separator
+        out.append(sentence[pos:start])
         out.append(tok)
-        pos = m.end()
+        pos = end
     out.append(sentence[pos:])
     return "".join(x for x in out if x), mapping
 

@@ -21,6 +21,7 @@ SURNAME_READINGS = {
     "召": "shao", "繁": "po", "种": "chong", "员": "yun", "长孙": "zhangsun", "万俟": "moqi",
     "尉迟": "yuchi", "沈": "shen", "任": "ren", "薄": "bo", "柏": "bai", "宁": "ning", "华": "hua",
     "纪": "ji", "燕": "yan", "石": "shi", "相": "xiang", "那": "na", "藏": "zang", "郇": "huan",
+    "卜": "bu",
 }
 ROLES = {
     "记者": "Reporter", "本报记者": "Reporter", "通讯员": "Correspondent", "实习生": "Intern",
