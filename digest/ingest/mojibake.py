@@ -24,12 +24,16 @@ repaired only when
 * it is at least ``MIN_GAIN`` nats per character more likely than the damaged
   run and at least ``MIN_REPAIRED`` per character likely on its own,
 * no start one character earlier or later reads within ``AMBIGUOUS`` nats
-  (which character lost the byte must be clear, or a repair could invent one).
+  (which character lost the byte must be clear, or a repair could invent one),
+* the first character it consumes is itself evidence (see above) or follows
+  right after a remnant of a lost byte: a common character there may be sound,
+  and shifting from it would replace it with an invented one.
 
 What fails this but looks damaged is kept as it is and reported: a reading that
 passes all but the last test, a short run that scores below ``DAMAGED_BELOW``
 per character and would gain ``MIN_GAIN``, a lone ASCII byte after Chinese
-(``飄P，``: the lead byte of ``揚`` was lost), any U+FFFD or ``?pinyin)``
+(``飄P，``: the lead byte of ``揚`` was lost; ``示W絡``: 是 lost its second byte and
+示W shifted back is 網; ``l村`` opening a line), any U+FFFD or ``?pinyin)``
 remnant. Nothing is ever guessed.
 """
 from __future__ import annotations
@@ -60,6 +64,8 @@ REMNANT_RE = re.compile(f"\ufffd+|(?<=[^\\x00-\\x7f])\\?(?=[{PINYIN_LETTERS}]*[{
 LONE_AFTER = re.compile("[\u3400-\u9fff《“”「（，、]")
 LONE_SYMBOLS = "[\\]^_`{|}~"
 LONE_BEFORE = re.compile("[\u3400-\u9fff，。、；：！？”」]")
+# a lone lower-case letter or symbol starting a line of Chinese (``l村振興``: 鄉 lost its first byte)
+LINE_START = re.compile("[a-z@\\[\\]^_`{|}~](?=[\u3400-\u9fff])")
 # an ASCII byte that can end a GBK pair (0x40-0x7E), right after a character that is not Latin
 _ASCII_AFTER_WIDE = re.compile("[^\x00-\u024f][@-~]")
 
@@ -172,7 +178,13 @@ def candidate(line: str, lo: int, end: int, last_start: int, floor: int) -> Cand
     top, best = max(scored, key=lambda tc: tc[0])
     rivals = [c for total, c in scored if abs(c.start - best.start) == 1 and total >= top - AMBIGUOUS
               and plausible(c)]
-    return replace(best, ambiguous=True) if rivals else best
+    # the shift consumes line[best.start]: unless that character is itself one prose does not
+    # use, or follows right after the remnant of a lost byte (``?lián)母镌圏c``), it may be
+    # sound, and starting there would replace it with an invented one (``营造良玫慕…`` shifted
+    # from 良 instead of 玫 turns 良 into 济): the language model cannot tell which
+    forced = _suspect(line[best.start]) or any(
+        m.end() == best.start for m in REMNANT_RE.finditer(line, max(floor, best.start - 9), best.start))
+    return replace(best, ambiguous=True) if rivals or not forced else best
 
 
 _ASCII_TAIL = "@[\\]^_`{|}~abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -257,19 +269,34 @@ def _lone_warnings(line: str, after_wide: list[int]) -> list[str]:
     """Lone ASCII bytes (see LONE_AFTER) among ``after_wide``, the ASCII bytes 0x40-0x7E that
     follow a character that is not Latin."""
     out = []
+    if LINE_START.match(line):
+        out.append(f"mojibake: '{line[:2]}': '{line[0]}' at the start of the line looks like the second "
+                   f"byte of a GBK character whose first byte was lost; kept as it is")
     for k in after_wide:
         byte, before, after = line[k], line[k - 1], line[k + 1:k + 2]
         if not LONE_AFTER.match(before):
             continue
         if byte not in LONE_SYMBOLS:
-            if not (byte.isalpha() and after and LONE_BEFORE.match(after)):
+            if not ((byte.isalpha() or byte == "@") and after and LONE_BEFORE.match(after)):
                 continue
-            if byte.isupper() and (in_word(line[k:k + 2]) or in_word(line[k + 1:k + 3])) \
+            if not _misread_pair(line[k - 2:k - 1], before, byte, after) and (
+                    byte == "@" or byte.isupper() and (in_word(line[k:k + 2]) or in_word(line[k + 1:k + 3]))) \
                     and not _fits(before, byte, after):
                 continue
         out.append(f"mojibake: '{line[k - 1:k + 2]}': '{byte}' after a Chinese character looks like "
                    f"the second byte of a GBK character whose first byte was lost; kept as it is")
     return out
+
+
+@lru_cache(maxsize=4096)
+def _misread_pair(prev: str, before: str, byte: str, after: str) -> bool:
+    """Is ``before`` + ``byte`` a character whose second byte was lost, read together with the
+    first byte of the next (``示W絡``: 是網絡 without the second byte of 是 reads 示 + W, and 示W
+    without its first byte is 網)? Only when ``before`` makes no word with the character before
+    it and the shifted character makes one with the character after it."""
+    ch = _shift(before + byte, False)
+    return (ch is not None and len(ch) == 1 and bool(HAN_RE.match(ch)) and in_word(ch + after)
+            and not (prev and in_word(prev + before)))
 
 
 @lru_cache(maxsize=4096)
