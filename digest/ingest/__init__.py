@@ -33,7 +33,7 @@ from ..errors import InputError
 from .annotations import strip_annotations
 from .chars import han_count
 from .decode import decode
-from .mojibake import remnant_spans, repair_line
+from .mojibake import remnant_spans, repair_line, unrepaired_run
 from .punctuation import fullwidth
 from .script import detect_script, to_simplified
 from .slug import slugify
@@ -130,11 +130,13 @@ def normalise(raw: bytes, name: str) -> NormalResult:
     repairs: Counter[str] = Counter()
     warnings: list[tuple[int | None, str]] = []
     han_delta = 0
+    unrepaired: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
         line, fixed, msgs = repair_line(line)
         repairs["mojibake"] += len(fixed)
         han_delta += sum(han_count(r.repaired) - han_count(r.damaged) for r in fixed)
         warnings.extend((i + 1, m) for m in msgs)
+        unrepaired.extend((i + 1, run) for run in map(unrepaired_run, msgs) if run)
         line, n = strip_annotations(line)
         repairs["pinyin_annotations"] += n
         lines[i] = line
@@ -166,7 +168,7 @@ def normalise(raw: bytes, name: str) -> NormalResult:
     article = Article(
         slug=slugify(s.title), title=s.title, blocks=s.blocks, subtitle=s.subtitle,
         dateline=s.dateline, byline=s.byline, editor=s.editor, date=s.date,
-        original_script=script, repairs={k: v for k, v in repairs.items() if v},
+        original_script=script, repairs={k: v for k, v in repairs.items() if v}, unrepaired=unrepaired,
     )
     return NormalResult(article, warnings, encoding, han_delta, s.dropped)
 

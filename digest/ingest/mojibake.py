@@ -252,6 +252,18 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
     return line, repairs, warnings + _remnant_warnings(line) + _lone_warnings(line, after_wide)
 
 
+_NAMED = re.compile(r"mojibake: '(.+?)'(?=[: ])")
+
+
+def unrepaired_run(message: str) -> str | None:
+    """The run a mojibake warning of this module reports as damaged and kept, or None (a repair,
+    or a remnant, which stays visible in the text itself)."""
+    m = _NAMED.match(message)
+    if m is None or message.startswith("repaired as ", m.end() + 1) or " holds what is left" in message:
+        return None
+    return m.group(1)
+
+
 def _remnant_warnings(line: str) -> list[str]:
     return [f"mojibake: '{_around(line, *m.span())}' holds what is left of characters whose bytes "
             f"were lost ('{m.group()}'); kept as it is" for m in REMNANT_RE.finditer(line)]
