@@ -213,6 +213,7 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
     warnings: list[str] = []
     out: list[str] = []
     last = 0
+    before_fffd: dict[int, str] = {}    # U+FFFD's place in the output -> the misread run before it
     chars = set(line) - _PLAIN                          # the distinct characters, at C speed
     odd = {c for c in chars if _suspect(c)}
     if len(_PLAIN) < 100_000:
@@ -232,6 +233,8 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
         c = candidate(line, lo, end, inside[-1] if inside else end - 1, last)
         if c is None:
             continue
+        if line[c.end:c.end + 1] == "\ufffd" and not verified(c) and c.gain >= MIN_GAIN:
+            before_fffd[sum(map(len, out)) + c.end - last] = c.damaged
         if verified(c):
             out.append(line[last:c.start])
             out.append(c.repaired)
@@ -249,7 +252,8 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
     if repairs:
         line = "".join(out)
         after_wide = [m.start() + 1 for m in _ASCII_AFTER_WIDE.finditer(line)]
-    return line, repairs, warnings + _remnant_warnings(line) + _lone_warnings(line, after_wide)
+    found = warnings + _remnant_warnings(line, before_fffd) + _lone_warnings(line, after_wide)
+    return line, repairs, list(dict.fromkeys(found))       # a run two suspects lead to, once
 
 
 _NAMED = re.compile(r"mojibake: '(.+?)'(?=[: ])")
@@ -264,8 +268,12 @@ def unrepaired_run(message: str) -> str | None:
     return m.group(1)
 
 
-def _remnant_warnings(line: str) -> list[str]:
-    return [f"mojibake: '{_around(line, *m.span())}' holds what is left of characters whose bytes "
+def _remnant_warnings(line: str, runs: dict[int, str] | None = None) -> list[str]:
+    """Remnants of lost bytes. A U+FFFD is named with the run before it that one lost byte
+    misread (``runs``: its start -> that run, found by shifting back); without one, with the
+    non-ASCII characters just before it."""
+    runs = runs or {}
+    return [f"mojibake: '{runs[m.start()] + m.group() if m.start() in runs else _around(line, *m.span())}' holds what is left of characters whose bytes "
             f"were lost ('{m.group()}'); kept as it is" for m in REMNANT_RE.finditer(line)]
 
 

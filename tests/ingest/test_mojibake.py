@@ -178,3 +178,16 @@ def test_lone_bytes_of_traditional_damage_reported():
     for text, shown in (("中國政府示W絡安全的堅定維護者", "'示W絡'"), ("l村振興，人才是關鍵。", "'l村'")):
         line, repairs, warnings = repair_line(text)
         assert line == text and not repairs and any(shown in w for w in warnings), (text, warnings)
+
+
+def test_a_replacement_character_is_named_with_the_run_it_ends():
+    # the run one lost byte misread ends at the U+FFFD: the warning names it from where the
+    # shift-back reads as prose, not a fixed number of characters before it
+    line, repairs, warnings = repair_line("不少习惯使用余额宝的昵崛嘶怪苯幼\ufffd化为“基民”。")
+    assert not repairs
+    assert any("'的昵崛嘶怪苯幼\ufffd' holds what is left" in w for w in warnings), warnings
+    line, repairs, warnings = repair_line("中猩缬浾\ufffd 富田 攝")
+    assert len(warnings) == len(set(warnings))
+    # without a reading that gains, the characters before it are named as before
+    assert repair_line("他说好\ufffd了")[2] == [
+        "mojibake: '他说好\ufffd' holds what is left of characters whose bytes were lost ('\ufffd'); kept as it is"]
