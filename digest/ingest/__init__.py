@@ -26,6 +26,7 @@ import re
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from ..article import Article
 from ..content import has_words
@@ -33,6 +34,7 @@ from ..errors import InputError
 from .annotations import strip_annotations
 from .chars import han_count
 from .decode import decode
+from .language import model as language_model
 from .mojibake import remnant_spans, repair_line, unrepaired_run
 from .punctuation import fullwidth
 from .script import detect_script, to_simplified
@@ -123,8 +125,10 @@ def _structure_lines(title, subtitle, dateline, blocks, byline, editor) -> list[
     return parts
 
 
-def normalise(raw: bytes, name: str) -> NormalResult:
-    """Normalise one source; raise InputError when it cannot be an article."""
+def normalise(raw: bytes, name: str, cache_dir: Path | None = None) -> NormalResult:
+    """Normalise one source; raise InputError when it cannot be an article. ``cache_dir``: where
+    the mojibake check's language model keeps its tables (the Settings' cache folder)."""
+    language_model(cache_dir)
     text, encoding = decode(raw, name)
     lines = [clean_invisible(line) for line in split_lines(text)]
     repairs: Counter[str] = Counter()
