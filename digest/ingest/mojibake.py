@@ -64,7 +64,8 @@ REMNANT_RE = re.compile(f"\ufffd+|(?<=[^\\x00-\\x7f])\\?(?=[{PINYIN_LETTERS}]*[{
 LONE_AFTER = re.compile("[\u3400-\u9fff《“”「（，、]")
 LONE_SYMBOLS = "[\\]^_`{|}~"
 LONE_BEFORE = re.compile("[\u3400-\u9fff，。、；：！？”」]")
-# a lone lower-case letter or symbol starting a line of Chinese (``l村振興``: 鄉 lost its first byte)
+# a lone lower-case letter or symbol starting a line of Chinese (``l村振興``: 鄉 lost its first byte),
+# when a GBK character ending in it would make a word with the next one (not ``e租宝``, a name)
 LINE_START = re.compile("[a-z@\\[\\]^_`{|}~](?=[\u3400-\u9fff])")
 # an ASCII byte that can end a GBK pair (0x40-0x7E), right after a character that is not Latin
 _ASCII_AFTER_WIDE = re.compile("[^\x00-\u024f][@-~]")
@@ -289,7 +290,7 @@ def _lone_warnings(line: str, after_wide: list[int]) -> list[str]:
     """Lone ASCII bytes (see LONE_AFTER) among ``after_wide``, the ASCII bytes 0x40-0x7E that
     follow a character that is not Latin."""
     out = []
-    if LINE_START.match(line):
+    if LINE_START.match(line) and _ends_word_start(line[0], line[1]):
         out.append(f"mojibake: '{line[:2]}': '{line[0]}' at the start of the line looks like the second "
                    f"byte of a GBK character whose first byte was lost; kept as it is")
     for k in after_wide:
@@ -306,6 +307,20 @@ def _lone_warnings(line: str, after_wide: list[int]) -> list[str]:
         out.append(f"mojibake: '{line[k - 1:k + 2]}': '{byte}' after a Chinese character looks like "
                    f"the second byte of a GBK character whose first byte was lost; kept as it is")
     return out
+
+
+@lru_cache(maxsize=4096)
+def _ends_word_start(byte: str, after: str) -> bool:
+    """Is there a GBK character ending in ``byte`` that makes a dictionary word with ``after``
+    (``l村``: 鄉 is 0xE0 0x6C, 鄉村 is a word; ``e租宝``, a name, has none)?"""
+    for lead in range(0x81, 0xFF):
+        try:
+            ch = bytes((lead, ord(byte))).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        if in_word(ch + after):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)

@@ -191,3 +191,8 @@ def test_a_replacement_character_is_named_with_the_run_it_ends():
     # without a reading that gains, the characters before it are named as before
     assert repair_line("他说好\ufffd了")[2] == [
         "mojibake: '他说好\ufffd' holds what is left of characters whose bytes were lost ('\ufffd'); kept as it is"]
+
+
+def test_a_name_opening_a_line_with_a_letter_is_not_damage():
+    for text in ("e租宝案开庭审理", "k歌之王"):
+        assert repair_line(text) == (text, [], [])
