@@ -313,14 +313,7 @@ def _lone_warnings(line: str, after_wide: list[int]) -> list[str]:
 def _ends_word_start(byte: str, after: str) -> bool:
     """Is there a GBK character ending in ``byte`` that makes a dictionary word with ``after``
     (``l村``: 鄉 is 0xE0 0x6C, 鄉村 is a word; ``e租宝``, a name, has none)?"""
-    for lead in range(0x81, 0xFF):
-        try:
-            ch = bytes((lead, ord(byte))).decode("gbk")
-        except UnicodeDecodeError:
-            continue
-        if in_word(ch + after):
-            return True
-    return False
+    return any(in_word(ch + after) for ch in _ending_in(byte))
 
 
 @lru_cache(maxsize=4096)
@@ -338,14 +331,19 @@ def _misread_pair(prev: str, before: str, byte: str, after: str) -> bool:
 def _fits(before: str, byte: str, after: str) -> bool:
     """Is there a GBK character ending in ``byte`` that makes a dictionary word with the
     character before and with the one after (``府W絡``: 網 is 0xBE 0x57, 政府 and 網絡 are words)?"""
+    return any(in_word(before + ch) and in_word(ch + after) for ch in _ending_in(byte))
+
+
+@lru_cache(maxsize=128)
+def _ending_in(byte: str) -> tuple[str, ...]:
+    """The GBK characters whose second byte is the ASCII ``byte``."""
+    out = []
     for lead in range(0x81, 0xFF):
         try:
-            ch = bytes((lead, ord(byte))).decode("gbk")
+            out.append(bytes((lead, ord(byte))).decode("gbk"))
         except UnicodeDecodeError:
-            continue
-        if in_word(before + ch) and in_word(ch + after):
-            return True
-    return False
+            pass
+    return tuple(out)
 
 
 def remnant_spans(line: str) -> list[tuple[int, int]]:
