@@ -72,6 +72,8 @@ class Article(_LazyBlocks):
     source_time: str | None = None        # the source file's modification time, UTC (yyyy-mm-ddThh:mm:ssZ)
     original_script: str = "simplified"   # "simplified" | "traditional"
     repairs: dict[str, int] = field(default_factory=dict)
+    # damage ingest found but could not repair: (source line, the misread run as written)
+    unrepaired: list[tuple[int, str]] = field(default_factory=list)
     path: Path | None = None              # the content file it was read from
     tags: list[str] = field(default_factory=list)   # the editor's keywords, before the automatic ones
     source_url: str | None = None         # where the article was published (shown as its source)

@@ -237,7 +237,7 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
         from .errors import progress_bar
         with progress_bar(settings.quiet, None, "ingesting", "file") as bar:
             ingest_paths(args.paths, settings.content_dir, reporter, root=settings.root,
-                         progress=lambda: bar.update(1))
+                         progress=lambda: bar.update(1), cache_dir=settings.cache_dir)
         return 1 if reporter.errors else 0
     if verb == "fetch-model":
         from .translate.model_store import fetch_model

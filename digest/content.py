@@ -31,7 +31,7 @@ SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 # front-matter keys of a Chinese content file, in the order they are written
 ZH_KEYS = ("slug", "title", "subtitle", "dateline", "byline", "editor", "date",
            "source", "source_sha256", "source_time", "original_script", "repairs",
-           "tags", "source_url", "publication", "draft")
+           "unrepaired", "tags", "source_url", "publication", "draft")
 
 
 def has_words(text: str) -> bool:
@@ -101,7 +101,7 @@ def dump_article(article: Article) -> str:
         value = getattr(article, key)
         if value is None or value is False or value in ("", {}, []):
             continue
-        meta[key] = value
+        meta[key] = [{"line": n, "run": run} for n, run in value] if key == "unrepaired" else value
     post = frontmatter.Post(blocks_to_markdown(article.blocks), **meta)
     return frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=10_000) + "\n"
 
@@ -309,6 +309,21 @@ def _bool_field(post: _Post, key: str, path: Path) -> bool:
     return value
 
 
+def _unrepaired_field(post: _Post, path: Path) -> list[tuple[int, str]]:
+    """``unrepaired``: what ingest found damaged and kept, a list of ``{line: N, run: TEXT}``
+    (the source line and the run as written there)."""
+    value = post.meta.get("unrepaired")
+    if value is None:
+        return []
+    ok = isinstance(value, list) and all(
+        isinstance(v, dict) and set(v) == {"line", "run"} and type(v["line"]) is int and v["line"] >= 1
+        and isinstance(v["run"], str) and v["run"] for v in value)
+    if not ok:
+        raise InputError("front matter: 'unrepaired' must be a list of {line: N, run: TEXT} "
+                         "(a source line number from 1, and the damaged text)", path, post.line("unrepaired"))
+    return [(v["line"], v["run"]) for v in value]
+
+
 def load_article(path: Path) -> Article:
     post = _load_post(path)
     meta = post.meta
@@ -324,6 +339,7 @@ def load_article(path: Path) -> Article:
     repairs = meta.get("repairs") or {}
     if not isinstance(repairs, dict) or not all(isinstance(v, int) for v in repairs.values()):
         raise InputError("front matter: 'repairs' must map names to counts", path, post.line("repairs"))
+    unrepaired = _unrepaired_field(post, path)
     script = _str_field(post, "original_script", path) or "simplified"
     if script not in ("simplified", "traditional"):
         raise InputError("front matter: 'original_script' must be simplified or traditional", path,
@@ -345,6 +361,7 @@ def load_article(path: Path) -> Article:
         source_sha256=_str_field(post, "source_sha256", path),
         original_script=script,
         repairs=dict(repairs),
+        unrepaired=unrepaired,
         blocks=markdown_to_blocks(post.content),
         path=path,
         tags=_tags_field(post, path),

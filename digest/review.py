@@ -2,8 +2,8 @@
 
 Made from what the translate stage produced (``Translation.flags``: the checks' verdicts on
 machine sentences; ``Translation.human_issues``: stale and orphaned human translations) and
-from the Chinese itself (ingest repairs in the front matter, unrecoverable remnants such as
-``?lián)`` left in the text). Pure functions: the CLI gets the articles and translations by
+from the Chinese itself (ingest repairs and the damage it could not repair, ``unrepaired``, in the
+front matter; unrecoverable remnants such as ``?lián)`` left in the text). Pure functions: the CLI gets the articles and translations by
 running the build up to the translate stage (from the translation memory; nothing is
 rendered) and prints or writes what these return.
 """
@@ -39,7 +39,7 @@ class ReviewItem:
     zh: str
     en: str
     reasons: tuple[str, ...]
-    kind: str = "flag"      # "flag" | "stale" | "orphaned" | "remnant" | "repairs"
+    kind: str = "flag"      # "flag" | "stale" | "orphaned" | "remnant" | "unrepaired" | "repairs"
 
     @property
     def where(self) -> str:
@@ -70,6 +70,7 @@ def review_items(articles: list[Article], translations: dict[str, Translation]) 
                                         iss.sentence, iss.old_zh, iss.en,
                                         ("orphaned human translation: its Chinese is gone; delete it",), "orphaned"))
         items.extend(remnant_items(a, t, zh_path))
+        items.extend(unrepaired_items(a, zh_path))
         if a.repairs:
             done = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(a.repairs.items()))
             items.append(ReviewItem(SEVERITY_REPAIRS, a.slug, zh_path, "article", -1, -1, "", "",
@@ -77,6 +78,17 @@ def review_items(articles: list[Article], translations: dict[str, Translation]) 
                                      f"{a.source or ''}".rstrip(),), "repairs"))
     order = {a.slug: n for n, a in enumerate(sorted(articles, key=lambda a: str(a.path or a.slug)))}
     return sorted(items, key=lambda it: it.sort_key(order))
+
+
+def unrepaired_items(a: Article, zh_path: str) -> list[ReviewItem]:
+    """Damage ingest found and could not repair (the ``unrepaired`` front-matter list): one item
+    per run, with its line in the source."""
+    source = a.source or "the source"
+    return [ReviewItem(SEVERITY_REMNANT, a.slug, zh_path, "article", -1, -1, run, "",
+                       (f"ingest could not repair {run!r} (line {line} of {source}): it looks like GBK "
+                        "bytes read one byte off; check the source, fix the content file, then delete "
+                        "the entry from 'unrepaired' in its front matter",), "unrepaired")
+            for line, run in a.unrepaired]
 
 
 def remnant_items(a: Article, t: Translation | None, zh_path: str) -> list[ReviewItem]:

@@ -165,7 +165,8 @@ def ingest_seeds(settings: Settings, reporter: Reporter, state: BuildState) -> i
         from .ingest import ingest_paths
         with progress_bar(settings.quiet, len(todo), "ingesting", "file") as bar:
             results = ingest_paths(list(todo), settings.content_dir, reporter, root=settings.root,
-                                   only_changed=True, progress=lambda: bar.update(1))
+                                   only_changed=True, progress=lambda: bar.update(1),
+                                   cache_dir=settings.cache_dir)
         for r in results:
             key = todo.get(r.source)
             if key is not None and r.path is not None and r.status in ("written", "unchanged"):

@@ -232,3 +232,24 @@ def test_front_matter_survives_a_write_and_a_read(title, subtitle, date):
         p.write_text(dump_article(a), encoding="utf-8")
         b = load_article(p)
     assert (b.title, b.subtitle, b.date) == (title, subtitle, date)
+
+
+# ------------------------------------------------------------------ unrepaired damage
+
+def test_unrepaired_damage_is_written_and_read_back(tmp_path):
+    r = normalise("標題\n\n第一段。\n中國政府示W絡安全的堅定維護者。\n".encode(), "d.txt")
+    assert r.article.unrepaired == [(4, "示W絡")]
+    p = tmp_path / "d.zh.md"
+    p.write_text(dump_article(r.article), encoding="utf-8")
+    assert "unrepaired:\n- line: 4\n  run: 示W絡\n" in p.read_text(encoding="utf-8")
+    assert load_article(p).unrepaired == [(4, "示W絡")]
+    clean = normalise("标题\n\n正文。\n".encode(), "c.txt").article
+    assert clean.unrepaired == [] and "unrepaired" not in dump_article(clean)
+
+
+@pytest.mark.parametrize("value", ["示W絡", "[示W絡]", "[{line: 4}]", "[{line: 0, run: 示W絡}]",
+                                   "[{line: true, run: 示W絡}]", "[{line: 4, run: ''}]",
+                                   "[{line: 4, run: 示W絡, note: x}]", "{line: 4, run: 示W絡}"])
+def test_unrepaired_of_the_wrong_shape_is_refused_at_its_key(tmp_path, value):
+    e = refused(write(tmp_path, f"title: 标题\n\nunrepaired: {value}\n"))
+    assert e.line == 4 and "'unrepaired' must be a list" in e.message

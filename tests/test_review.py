@@ -48,3 +48,11 @@ def test_nothing_to_review_and_html_links(tmp_path):
     page = format_html(items, [a], tmp_path / "r" / "review.html", tmp_path / "out")
     assert 'href="../out/parallel/s.html#p2"' in page
     assert "<b>$</b>" not in page and "&lt;b&gt;$&lt;/b&gt;" in page
+
+
+def test_unrepaired_damage_listed_with_its_source_line():
+    a = art("d", ["正文。"], source="seeds/d.txt", unrepaired=[(4, "示W絡"), (9, "瓦M困")])
+    items = [i for i in review_items([a], {}) if i.kind == "unrepaired"]
+    assert [(i.severity, i.zh) for i in items] == [(2, "示W絡"), (2, "瓦M困")]
+    assert "line 4 of seeds/d.txt" in items[0].reasons[0] and "line 9 of" in items[1].reasons[0]
+    assert "示W絡" in format_text(items)

@@ -26,6 +26,7 @@ import re
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from ..article import Article
 from ..content import has_words
@@ -33,7 +34,8 @@ from ..errors import InputError
 from .annotations import strip_annotations
 from .chars import han_count
 from .decode import decode
-from .mojibake import remnant_spans, repair_line
+from .language import model as language_model
+from .mojibake import remnant_spans, repair_line, unrepaired_run
 from .punctuation import fullwidth
 from .script import detect_script, to_simplified
 from .slug import slugify
@@ -123,18 +125,22 @@ def _structure_lines(title, subtitle, dateline, blocks, byline, editor) -> list[
     return parts
 
 
-def normalise(raw: bytes, name: str) -> NormalResult:
-    """Normalise one source; raise InputError when it cannot be an article."""
+def normalise(raw: bytes, name: str, cache_dir: Path | None = None) -> NormalResult:
+    """Normalise one source; raise InputError when it cannot be an article. ``cache_dir``: where
+    the mojibake check's language model keeps its tables (the Settings' cache folder)."""
+    language_model(cache_dir)
     text, encoding = decode(raw, name)
     lines = [clean_invisible(line) for line in split_lines(text)]
     repairs: Counter[str] = Counter()
     warnings: list[tuple[int | None, str]] = []
     han_delta = 0
+    unrepaired: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
         line, fixed, msgs = repair_line(line)
         repairs["mojibake"] += len(fixed)
         han_delta += sum(han_count(r.repaired) - han_count(r.damaged) for r in fixed)
         warnings.extend((i + 1, m) for m in msgs)
+        unrepaired.extend((i + 1, run) for run in map(unrepaired_run, msgs) if run)
         line, n = strip_annotations(line)
         repairs["pinyin_annotations"] += n
         lines[i] = line
@@ -166,7 +172,7 @@ def normalise(raw: bytes, name: str) -> NormalResult:
     article = Article(
         slug=slugify(s.title), title=s.title, blocks=s.blocks, subtitle=s.subtitle,
         dateline=s.dateline, byline=s.byline, editor=s.editor, date=s.date,
-        original_script=script, repairs={k: v for k, v in repairs.items() if v},
+        original_script=script, repairs={k: v for k, v in repairs.items() if v}, unrepaired=unrepaired,
     )
     return NormalResult(article, warnings, encoding, han_delta, s.dropped)
 

@@ -124,11 +124,12 @@ def utc_time(seconds: float) -> str:
 
 
 def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None = None,
-                 only_changed: bool = False, progress=None) -> list[IngestResult]:
+                 only_changed: bool = False, progress=None, cache_dir: Path | None = None) -> list[IngestResult]:
     """Ingest every .txt under ``paths`` into ``content_dir``; ``progress()`` (optional) is
     called once per source file. The source file's modification time is recorded as
     ``source_time``: an undated article's time in the feeds, which a content file deleted
-    and ingested again gets back unchanged (the clock at ingest would not)."""
+    and ingested again gets back unchanged (the clock at ingest would not). ``cache_dir``: the
+    Settings' cache folder (the language model's tables are kept there)."""
     from . import describe, normalise     # the pure core
 
     root = Path(root) if root is not None else Path.cwd()
@@ -178,7 +179,7 @@ def ingest_paths(paths, content_dir: Path, reporter: Reporter, root: Path | None
             results.append(IngestResult(src, twin.path, twin.slug, status="unchanged"))
             continue
         try:
-            result = normalise(raw, shown)
+            result = normalise(raw, shown, cache_dir)
         except InputError as e:
             reporter.report(e)
             results.append(IngestResult(src, status="error", message=e.message))

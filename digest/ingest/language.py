@@ -10,9 +10,11 @@ use (kana, box drawing, Greek…), gets the floor: a character seen once in the
 whole corpus.
 
 The tables are made from ``dict.txt`` on first use (about 1-2 s) and kept as a
-``marshal`` file in the cache folder (``$DIGEST_CACHE``, default
-``~/.cache/digest``; 0.1-0.3 s to load); when that cannot be written they are
-simply made again next time.
+``marshal`` file in the cache folder the run's Settings name (``--cache DIR``;
+``$DIGEST_CACHE``, default ``~/.cache/digest``, when none is given; 0.1-0.3 s to
+load); when that cannot be written they are simply made again next time. The
+tables depend only on ``dict.txt``, so a process loads them once: the first
+call (``ingest`` passes its cache folder in) decides where the file is read.
 """
 from __future__ import annotations
 
@@ -70,13 +72,30 @@ def _build(path: Path) -> tuple[dict[str, int], dict[str, int]]:
     return uni, bi
 
 
+_LOADED: dict[tuple[str, int, int], Model] = {}      # dict.txt (path, size, mtime) -> its tables
+
+
+def model(cache_dir: Path | None = None) -> Model:
+    """The tables, from the cache file in ``cache_dir`` (default: ``default_cache_dir()``) when
+    there is one; loaded once per process (see the module docstring)."""
+    key = _dict_key()
+    m = _LOADED.get(key)
+    if m is None:
+        m = _LOADED[key] = _load(Path(key[0]), key[1], key[2], cache_dir)
+    return m
+
+
 @lru_cache(maxsize=1)
-def model() -> Model:
-    """The tables, from the cache file when there is one (see the module docstring)."""
-    from ..settings import default_cache_dir
+def _dict_key() -> tuple[str, int, int]:
     path = _dict_path()
     st = path.stat()
-    cache = default_cache_dir() / f"han-bigrams-{st.st_size}-{int(st.st_mtime)}.marshal"
+    return str(path), st.st_size, int(st.st_mtime)
+
+
+def _load(path: Path, size: int, mtime: int, cache_dir: Path | None) -> Model:
+    from ..settings import default_cache_dir
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    cache = folder / f"han-bigrams-{size}-{mtime}.marshal"
     tables = None
     try:
         with open(cache, "rb") as f:

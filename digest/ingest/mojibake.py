@@ -24,12 +24,16 @@ repaired only when
 * it is at least ``MIN_GAIN`` nats per character more likely than the damaged
   run and at least ``MIN_REPAIRED`` per character likely on its own,
 * no start one character earlier or later reads within ``AMBIGUOUS`` nats
-  (which character lost the byte must be clear, or a repair could invent one).
+  (which character lost the byte must be clear, or a repair could invent one),
+* the first character it consumes is itself evidence (see above) or follows
+  right after a remnant of a lost byte: a common character there may be sound,
+  and shifting from it would replace it with an invented one.
 
 What fails this but looks damaged is kept as it is and reported: a reading that
 passes all but the last test, a short run that scores below ``DAMAGED_BELOW``
 per character and would gain ``MIN_GAIN``, a lone ASCII byte after Chinese
-(``飄P，``: the lead byte of ``揚`` was lost), any U+FFFD or ``?pinyin)``
+(``飄P，``: the lead byte of ``揚`` was lost; ``示W絡``: 是 lost its second byte and
+示W shifted back is 網; ``l村`` opening a line), any U+FFFD or ``?pinyin)``
 remnant. Nothing is ever guessed.
 """
 from __future__ import annotations
@@ -60,6 +64,9 @@ REMNANT_RE = re.compile(f"\ufffd+|(?<=[^\\x00-\\x7f])\\?(?=[{PINYIN_LETTERS}]*[{
 LONE_AFTER = re.compile("[\u3400-\u9fff《“”「（，、]")
 LONE_SYMBOLS = "[\\]^_`{|}~"
 LONE_BEFORE = re.compile("[\u3400-\u9fff，。、；：！？”」]")
+# a lone lower-case letter or symbol starting a line of Chinese (``l村振興``: 鄉 lost its first byte),
+# when a GBK character ending in it would make a word with the next one (not ``e租宝``, a name)
+LINE_START = re.compile("[a-z@\\[\\]^_`{|}~](?=[\u3400-\u9fff])")
 # an ASCII byte that can end a GBK pair (0x40-0x7E), right after a character that is not Latin
 _ASCII_AFTER_WIDE = re.compile("[^\x00-\u024f][@-~]")
 
@@ -172,7 +179,13 @@ def candidate(line: str, lo: int, end: int, last_start: int, floor: int) -> Cand
     top, best = max(scored, key=lambda tc: tc[0])
     rivals = [c for total, c in scored if abs(c.start - best.start) == 1 and total >= top - AMBIGUOUS
               and plausible(c)]
-    return replace(best, ambiguous=True) if rivals else best
+    # the shift consumes line[best.start]: unless that character is itself one prose does not
+    # use, or follows right after the remnant of a lost byte (``?lián)母镌圏c``), it may be
+    # sound, and starting there would replace it with an invented one (``营造良玫慕…`` shifted
+    # from 良 instead of 玫 turns 良 into 济): the language model cannot tell which
+    forced = _suspect(line[best.start]) or any(
+        m.end() == best.start for m in REMNANT_RE.finditer(line, max(floor, best.start - 9), best.start))
+    return replace(best, ambiguous=True) if rivals or not forced else best
 
 
 _ASCII_TAIL = "@[\\]^_`{|}~abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -201,6 +214,7 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
     warnings: list[str] = []
     out: list[str] = []
     last = 0
+    before_fffd: dict[int, str] = {}    # U+FFFD's place in the output -> the misread run before it
     chars = set(line) - _PLAIN                          # the distinct characters, at C speed
     odd = {c for c in chars if _suspect(c)}
     if len(_PLAIN) < 100_000:
@@ -220,6 +234,8 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
         c = candidate(line, lo, end, inside[-1] if inside else end - 1, last)
         if c is None:
             continue
+        if line[c.end:c.end + 1] == "\ufffd" and not verified(c) and c.gain >= MIN_GAIN:
+            before_fffd[sum(map(len, out)) + c.end - last] = c.damaged
         if verified(c):
             out.append(line[last:c.start])
             out.append(c.repaired)
@@ -237,11 +253,28 @@ def repair_line(line: str) -> tuple[str, list[Repair], list[str]]:
     if repairs:
         line = "".join(out)
         after_wide = [m.start() + 1 for m in _ASCII_AFTER_WIDE.finditer(line)]
-    return line, repairs, warnings + _remnant_warnings(line) + _lone_warnings(line, after_wide)
+    found = warnings + _remnant_warnings(line, before_fffd) + _lone_warnings(line, after_wide)
+    return line, repairs, list(dict.fromkeys(found))       # a run two suspects lead to, once
 
 
-def _remnant_warnings(line: str) -> list[str]:
-    return [f"mojibake: '{_around(line, *m.span())}' holds what is left of characters whose bytes "
+_NAMED = re.compile(r"mojibake: '(.+?)'(?=[: ])")
+
+
+def unrepaired_run(message: str) -> str | None:
+    """The run a mojibake warning of this module reports as damaged and kept, or None (a repair,
+    or a remnant, which stays visible in the text itself)."""
+    m = _NAMED.match(message)
+    if m is None or message.startswith("repaired as ", m.end() + 1) or " holds what is left" in message:
+        return None
+    return m.group(1)
+
+
+def _remnant_warnings(line: str, runs: dict[int, str] | None = None) -> list[str]:
+    """Remnants of lost bytes. A U+FFFD is named with the run before it that one lost byte
+    misread (``runs``: its start -> that run, found by shifting back); without one, with the
+    non-ASCII characters just before it."""
+    runs = runs or {}
+    return [f"mojibake: '{runs[m.start()] + m.group() if m.start() in runs else _around(line, *m.span())}' holds what is left of characters whose bytes "
             f"were lost ('{m.group()}'); kept as it is" for m in REMNANT_RE.finditer(line)]
 
 
@@ -257,14 +290,18 @@ def _lone_warnings(line: str, after_wide: list[int]) -> list[str]:
     """Lone ASCII bytes (see LONE_AFTER) among ``after_wide``, the ASCII bytes 0x40-0x7E that
     follow a character that is not Latin."""
     out = []
+    if LINE_START.match(line) and _ends_word_start(line[0], line[1]):
+        out.append(f"mojibake: '{line[:2]}': '{line[0]}' at the start of the line looks like the second "
+                   f"byte of a GBK character whose first byte was lost; kept as it is")
     for k in after_wide:
         byte, before, after = line[k], line[k - 1], line[k + 1:k + 2]
         if not LONE_AFTER.match(before):
             continue
         if byte not in LONE_SYMBOLS:
-            if not (byte.isalpha() and after and LONE_BEFORE.match(after)):
+            if not ((byte.isalpha() or byte == "@") and after and LONE_BEFORE.match(after)):
                 continue
-            if byte.isupper() and (in_word(line[k:k + 2]) or in_word(line[k + 1:k + 3])) \
+            if not _misread_pair(line[k - 2:k - 1], before, byte, after) and (
+                    byte == "@" or byte.isupper() and (in_word(line[k:k + 2]) or in_word(line[k + 1:k + 3]))) \
                     and not _fits(before, byte, after):
                 continue
         out.append(f"mojibake: '{line[k - 1:k + 2]}': '{byte}' after a Chinese character looks like "
@@ -273,17 +310,40 @@ def _lone_warnings(line: str, after_wide: list[int]) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
+def _ends_word_start(byte: str, after: str) -> bool:
+    """Is there a GBK character ending in ``byte`` that makes a dictionary word with ``after``
+    (``l村``: 鄉 is 0xE0 0x6C, 鄉村 is a word; ``e租宝``, a name, has none)?"""
+    return any(in_word(ch + after) for ch in _ending_in(byte))
+
+
+@lru_cache(maxsize=4096)
+def _misread_pair(prev: str, before: str, byte: str, after: str) -> bool:
+    """Is ``before`` + ``byte`` a character whose second byte was lost, read together with the
+    first byte of the next (``示W絡``: 是網絡 without the second byte of 是 reads 示 + W, and 示W
+    without its first byte is 網)? Only when ``before`` makes no word with the character before
+    it and the shifted character makes one with the character after it."""
+    ch = _shift(before + byte, False)
+    return (ch is not None and len(ch) == 1 and bool(HAN_RE.match(ch)) and in_word(ch + after)
+            and not (prev and in_word(prev + before)))
+
+
+@lru_cache(maxsize=4096)
 def _fits(before: str, byte: str, after: str) -> bool:
     """Is there a GBK character ending in ``byte`` that makes a dictionary word with the
     character before and with the one after (``府W絡``: 網 is 0xBE 0x57, 政府 and 網絡 are words)?"""
+    return any(in_word(before + ch) and in_word(ch + after) for ch in _ending_in(byte))
+
+
+@lru_cache(maxsize=128)
+def _ending_in(byte: str) -> tuple[str, ...]:
+    """The GBK characters whose second byte is the ASCII ``byte``."""
+    out = []
     for lead in range(0x81, 0xFF):
         try:
-            ch = bytes((lead, ord(byte))).decode("gbk")
+            out.append(bytes((lead, ord(byte))).decode("gbk"))
         except UnicodeDecodeError:
-            continue
-        if in_word(before + ch) and in_word(ch + after):
-            return True
-    return False
+            pass
+    return tuple(out)
 
 
 def remnant_spans(line: str) -> list[tuple[int, int]]:

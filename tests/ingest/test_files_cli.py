@@ -94,3 +94,13 @@ def test_slugs():
     assert len(long) <= 60 and not long.endswith("-") and long.split("-")[-1] == "chang"
     assert slugify("！！！").startswith("article-") and len(slugify("……")) == 16
     assert numbered("a" * 30 + "-" + "b" * 29, 2) == "a" * 30 + "-2"
+
+
+def test_the_language_model_tables_go_to_the_cache_given(tmp_path):
+    # `--cache DIR` is where the mojibake check's tables are kept, not $DIGEST_CACHE
+    env_cache, cache = tmp_path / "env-cache", tmp_path / "cache"
+    p = subprocess.run([sys.executable, "build.py", "ingest", "seeds/", "--content", tmp_path / "content",
+                        "--cache", cache], cwd=REPO, capture_output=True, text=True, timeout=120,
+                       env={**__import__("os").environ, "DIGEST_CACHE": str(env_cache)})
+    assert p.returncode == 0, p.stderr
+    assert list(cache.glob("han-bigrams-*.marshal")) and not list(env_cache.glob("han-bigrams-*"))

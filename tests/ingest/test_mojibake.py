@@ -152,3 +152,47 @@ def test_warnings_carry_the_line_number():
     damaged = drop_byte(TRAD, TRAD.encode("gbk").index("主".encode("gbk")))
     r = normalise(f"標題\n\n第一段。\n{damaged}\n".encode("utf-8"), "d.txt")
     assert [line for line, m in r.warnings if m.startswith("mojibake")] == [4]
+
+
+# damaged WMT21 lines (bench/ingest_fidelity.py, seeds 0-1) that were "repaired" one character
+# too early: the shift consumed a sound character and invented another in its place
+WRONG_START = [
+    ("为促进青少年健康成长营造良玫慕煌\ufffd空间、交往文化。", "良"),       # 良 -> 济
+    ("分渭艺f，近來美中相互關閉對方領事館。", "分"),                       # 分 -> 治
+    ("電影節的官方合作伙伴咪挂曨l和東方明珠百視通", "咪"),                  # 咪 -> 涔
+    ("不少习惯使用余额宝的昵崛嘶怪苯幼\ufffd化为“基民”。", "的"),           # 的 -> 年
+    ("中猩缬浾\ufffd 富田 攝", "中"),                                        # 中 -> 行
+]
+
+
+@pytest.mark.parametrize("damaged,sound", WRONG_START)
+def test_a_sound_character_before_the_run_is_never_replaced(damaged, sound):
+    line, repairs, warnings = repair_line(damaged)
+    assert not repairs and line == damaged, (line, repairs)
+    assert sound in line
+    assert any(w.startswith("mojibake") for w in warnings)
+
+
+def test_lone_bytes_of_traditional_damage_reported():
+    # 是網 without 是's second byte reads 示W; 鄉 without its first byte leaves "l" opening the line
+    for text, shown in (("中國政府示W絡安全的堅定維護者", "'示W絡'"), ("l村振興，人才是關鍵。", "'l村'")):
+        line, repairs, warnings = repair_line(text)
+        assert line == text and not repairs and any(shown in w for w in warnings), (text, warnings)
+
+
+def test_a_replacement_character_is_named_with_the_run_it_ends():
+    # the run one lost byte misread ends at the U+FFFD: the warning names it from where the
+    # shift-back reads as prose, not a fixed number of characters before it
+    line, repairs, warnings = repair_line("不少习惯使用余额宝的昵崛嘶怪苯幼\ufffd化为“基民”。")
+    assert not repairs
+    assert any("'的昵崛嘶怪苯幼\ufffd' holds what is left" in w for w in warnings), warnings
+    line, repairs, warnings = repair_line("中猩缬浾\ufffd 富田 攝")
+    assert len(warnings) == len(set(warnings))
+    # without a reading that gains, the characters before it are named as before
+    assert repair_line("他说好\ufffd了")[2] == [
+        "mojibake: '他说好\ufffd' holds what is left of characters whose bytes were lost ('\ufffd'); kept as it is"]
+
+
+def test_a_name_opening_a_line_with_a_letter_is_not_damage():
+    for text in ("e租宝案开庭审理", "k歌之王"):
+        assert repair_line(text) == (text, [], [])

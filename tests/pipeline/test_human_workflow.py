@@ -167,3 +167,17 @@ def test_scaffold_starts_from_the_machine_and_update_never_drops_text(project, c
     en.write_text(text.replace(m.group(0), m.group(1) + "\nOne.\n\nTwo."), encoding="utf-8")
     code, _, err = main(project, "human", slug, "--update", "--no-machine", capsys=capsys)
     assert code == 1 and "one block per marker" in err and "One.\n\nTwo." in en.read_text(encoding="utf-8")
+
+
+def test_unrepaired_damage_is_on_the_review_list_with_its_line(project, capsys):
+    # 是網 lost the second byte of 是: 示W絡, which ingest cannot verify a repair of
+    (project / "seeds" / "damaged.txt").write_text(
+        "網絡安全聲明\n\n發言人強調。\n中國政府示W絡安全的堅定維護者。\n", encoding="utf-8")
+    run(project)
+    text = next(p for p in (project / "content").glob("*.zh.md") if "示W絡" in p.read_text(encoding="utf-8"))
+    assert "unrepaired:" in text.read_text(encoding="utf-8")
+    capsys.readouterr()
+    code, out, _ = main(project, "review", capsys=capsys)
+    assert code == 0
+    item = next(b for b in out.split("\n\n") if "示W絡" in b)
+    assert "line 4 of seeds/damaged.txt" in item and "[severity 2]" in item
