@@ -136,7 +136,7 @@ def make_parser() -> argparse.ArgumentParser:
                                    "translate.")
     p.add_argument("--html", type=Path, metavar="FILE",
                    help="also write the list as a page linking to each paragraph in the side-by-side view "
-                        "(give a path outside output/: a build removes files it did not make)")
+                        "(give a path outside output/: a build removes files it did not make; default: none, the list is printed only)")
     _common(p); _build_opts(p)
 
     p = sub.add_parser("human", help="write content/<slug>.en.md ready for a human translation",
@@ -148,9 +148,9 @@ def make_parser() -> argparse.ArgumentParser:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--update", action="store_true",
                    help="rewrite an existing file: keep its English, refresh every marker to the Chinese now "
-                        "(stale items count as updated), migrate an old-format file")
-    g.add_argument("--force", action="store_true", help="replace an existing file with a fresh scaffold")
-    p.add_argument("--no-machine", action="store_true", help="leave out the machine's English (no model needed)")
+                        "(stale items count as updated), migrate an old-format file (default: off)")
+    g.add_argument("--force", action="store_true", help="replace an existing file with a fresh scaffold (default: off)")
+    p.add_argument("--no-machine", action="store_true", help="leave out the machine's English (no model needed; default: off)")
     _common(p); _build_opts(p)
 
     p = sub.add_parser("epub", help="build the site and its e-book, output/digest.epub",
