@@ -33,7 +33,7 @@ from ..content import EN_SUFFIX
 from ..errors import BuildError, InputError, Reporter, progress_bar
 from .glossary import (Glossary, check_terms, has_debris, inline, load_glossary, protect, restore,
                        strip_debris, token_counts)
-from .checks import check, retryable, severity
+from .checks import check, drop_invented_marker, retryable, severity
 from .memory import TranslationMemory, tm_key
 from .numbers import expressions
 from .model_store import resolve_model
@@ -340,7 +340,7 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
     def accept(i: int, text: str, score: float) -> bool:
         """Take ``text`` for job ``i``; False when it fails a check that another hypothesis may pass."""
         j = jobs[i]
-        j.result, j.score, j._reasons = text, score, None
+        j.result, j.score, j._reasons = drop_invented_marker(j.source, text), score, None
         return not retryable(list(j.reasons))
 
     def on_batch(indices: list[int], hyps) -> None:
@@ -409,11 +409,12 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
 
 
 def _restore(output: str, j: _Job) -> tuple[str, bool]:
-    """Placeholders back; a sentence opening with one ("the 17th") starts with a capital."""
+    """Placeholders back; a sentence opening with one ("the 17th") starts with a capital; a list
+    marker the source does not have is dropped from its start."""
     text, ok = restore(output, j.mapping, token_counts(j.protected))
     if text[:1].islower() and any(text.startswith(v) for v in j.mapping.values()):
         text = text[0].upper() + text[1:]
-    return text, ok
+    return drop_invented_marker(j.source, text), ok
 
 
 def _retry_checks(engine, jobs: list[_Job]) -> int:

@@ -83,7 +83,8 @@ _EN_MONTH = re.compile(r"\b(" + "|".join(m for m in MONTHS if m != "May") + r")\
 _EN_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")s?\b")
 _EN_LIST = re.compile(r"(?:^|(?<=\s))\((?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)(?=\s)|[•●▪◆■◦]")
 _ZH_LIST = re.compile(r"[（(][一二三四五六七八九十\da-zA-Z]{1,3}[)）]|[•●▪◆■◦·①-⑳⑴-⒇]|"
-                      r"(?:^|[。；;：:\s])[一二三四五六七八九十]{1,2}、|(?:^|\s)\d{1,2}[.、．]")
+                      r"(?:^|[。；;：:\s])[一二三四五六七八九十]{1,2}、|(?:^|\s)\d{1,2}[.、．]|"
+                      r"(?:^|[。；;：:，\s])[一二三四五六七八九十]是")   # 一是…二是… ("first … second …")
 _PHRASE_LOOP = re.compile(r"\b((?:[A-Za-z'-]+\W+){2,}?[A-Za-z'-]+)\W+\1\b", re.IGNORECASE)
 _LOOP3 = re.compile(r"\b([A-Za-z'-]+(?:\W+[A-Za-z'-]+){0,5})(?:\W+\1\b){2,}", re.IGNORECASE)
 
@@ -263,6 +264,20 @@ def check(zh: str, en: str, score: float | None = None, *,
     if score is not None and score < score_floor:
         reasons.append(f"score: the model is unsure (mean log-probability {score:.2f} < {score_floor})")
     return reasons
+
+
+_EN_LEAD_LIST = re.compile(r"\s*(?:\((?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)|[•●▪◆■◦])\s+")
+
+
+def drop_invented_marker(zh: str, en: str) -> str:
+    """A list marker the model put before a sentence whose Chinese has none is dropped:
+    深化“大党工委”机制…… -> "(c) Deepening …" -> "Deepening …". Only a marker opening the
+    sentence (nothing of the sentence is lost); one inside it stays, and the checks flag it."""
+    m = _EN_LEAD_LIST.match(en)
+    if not m or _ZH_LIST.search(zh) or not en[m.end():].strip():
+        return en
+    rest = en[m.end():]
+    return rest[0].upper() + rest[1:]
 
 
 def severity(reasons: list[str]) -> int:

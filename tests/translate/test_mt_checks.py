@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from digest.translate.checks import (ENTITIES, SCORE_FLOOR, check, retryable, severity, zh_numeral)
+from digest.translate.checks import (ENTITIES, SCORE_FLOOR, check, drop_invented_marker, retryable, severity,
+                                    zh_numeral)
 
 SEED_MONEY = "今年1-9月，全区新签约数字经济项目18个，总投资4亿元；在谈数字经济项目16个，总投资19亿元。"
 
@@ -105,6 +106,31 @@ def test_list_markers_without_counterpart():
     assert "list" in kinds(check("加强管理，优化服务。", "Strengthen management • optimise services."))
     assert check("（一）加强管理。", "(a) Strengthen management.") == []
     assert check("我们要加强管理。", "We will strengthen management (and services).") == []
+
+
+# the model's English of seed sentences (real outputs): a marker before a sentence whose
+# Chinese has none is dropped; one the Chinese has, or one inside the sentence, stays
+@pytest.mark.parametrize("zh, en, want", [
+    ("深化“大党工委”机制，与新民洲临港产业园实行“一区一园”协同发展。",
+     "(c) Deepening the Great Party Labour Commission mechanism.",
+     "Deepening the Great Party Labour Commission mechanism."),
+    ("精密智造产业园“四证齐发”，高端制造集群呼之欲出；",
+     "• “Four-symmetric industrial parks”, which are called for by high-end manufacturing clusters;",
+     "“Four-symmetric industrial parks”, which are called for by high-end manufacturing clusters;"),
+    ("创成一批省级“红色物业”示范点。", "(a) the creation of a series of provincial “red property” sites.",
+     "The creation of a series of provincial “red property” sites."),
+    ("（三）深化改革。", "(c) Deepening reform.", "(c) Deepening reform."),
+    ("一是加强协调。", "(a) Strengthen coordination.", "(a) Strengthen coordination."),
+    ("加强管理，优化服务。", "Strengthening management and (c) optimising services.",
+     "Strengthening management and (c) optimising services."),
+    ("加强管理。", "(a)", "(a)"),
+])
+def test_invented_leading_list_marker_dropped(zh, en, want):
+    out = drop_invented_marker(zh, en)
+    assert out == want
+    assert drop_invented_marker(zh, out) == out                       # idempotent
+    if out != en:
+        assert "list" not in kinds(check(zh, out))
 
 
 def test_loop_and_length():
