@@ -107,7 +107,7 @@ def recover(out: Path) -> str | None:
     done: list[str] = []
     old = old_path(out)
     if old.is_dir() and not old.is_symlink() and not os.path.lexists(out):
-        old.rename(out)             # killed between the two renames of publish(): the old site
+        old.rename(out)             # left by an older digest killed between the two renames of its swap
         done.append(f"{old.name} put back as {out.name} (a build was interrupted while publishing)")
     for p in (staging_path(out), old):
         if p.is_dir() and not p.is_symlink():
@@ -177,22 +177,13 @@ def publish_staging(staging: Path, out: Path) -> None:
 
 def publish_changes(out: Path, files: dict[str, bytes], expected: set[str],
                     previous: dict[str, tuple[str, int]]) -> tuple[int, int, int]:
-    """Write ``files`` (rendered in memory) into ``out`` and delete files no longer expected.
+    """Write ``files`` (rendered in memory) into ``out`` (which exists: a first build goes
+    through :func:`publish_staging`) and delete files no longer expected.
 
     Returns (written, unchanged, removed).
     """
     for rel in list(files) + list(expected):
         check_inside(out, rel)
-    if not out.is_dir():
-        staging = staging_path(out)
-        if staging.exists():
-            shutil.rmtree(staging)
-        for rel, data in files.items():
-            p = staging / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_bytes(data)
-        publish_staging(staging, out)
-        return len(files), 0, 0
     changed: list[tuple[str, bytes]] = []
     for rel, data in sorted(files.items()):
         try:
@@ -252,48 +243,3 @@ def check_inside(out: Path, rel: str) -> None:
     if rel.startswith(("/", "\\")) or "\x00" in rel or p.lstrip("/") != rel.replace("\\", "/").strip("/") \
             or ".." in rel.replace("\\", "/").split("/"):
         raise ValueError(f"refusing to write outside {out}: {rel!r}")
-
-
-def publish(out: Path, render) -> tuple[int, int]:
-    """Run ``render(staging_dir)``; on success swap the staging folder in for ``out``.
-
-    Returns (files written or changed, files unchanged) compared with the previous output.
-    Any exception leaves the previous output exactly as it was.
-    """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = staging_path(out)
-    old = old_path(out)
-    for p in (staging, old):
-        if p.exists():
-            shutil.rmtree(p)
-    staging.mkdir()
-    try:
-        render(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    written, unchanged = _diff_counts(out, staging)
-    with no_interrupt():
-        if out.exists():
-            out.rename(old)
-        try:
-            staging.rename(out)
-        except BaseException:
-            if old.exists():
-                old.rename(out)
-            raise
-    shutil.rmtree(old, ignore_errors=True)
-    return written, unchanged
-
-
-def _diff_counts(old: Path, new: Path) -> tuple[int, int]:
-    written = unchanged = 0
-    for p in new.rglob("*"):
-        if not p.is_file():
-            continue
-        q = old / p.relative_to(new)
-        if q.is_file() and q.stat().st_size == p.stat().st_size and q.read_bytes() == p.read_bytes():
-            unchanged += 1
-        else:
-            written += 1
-    return written, unchanged
