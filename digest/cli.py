@@ -266,8 +266,11 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
         return scaffold(settings, reporter, args.slug, update=args.update, force=args.force,
                         machine=not args.no_machine)
     if verb in ("watch", "serve"):
-        from . import serve
-        return serve.watch(settings, reporter) if verb == "watch" else serve.serve(settings, reporter, port=args.port)
+        if verb == "watch":
+            from .watch import watch
+            return watch(settings, reporter)
+        from .serve import serve
+        return serve(settings, reporter, port=args.port)
     from .site import build
     result = build(settings, reporter, rebuild_tm=getattr(args, "rebuild_tm", False),
                    translate_only=(verb == "translate"), verify=getattr(args, "verify", False))
