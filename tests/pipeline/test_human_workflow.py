@@ -39,7 +39,7 @@ def project(tmp_path, monkeypatch):
     monkeypatch.setattr(tr_mod, "_run_model", fake_model)
     root = tmp_path / "p"
     shutil.copytree(REPO / "seeds", root / "seeds")
-    shutil.copytree(REPO / "themes", root / "themes")
+    shutil.copytree(REPO / "digest" / "themes", root / "themes")
     (root / "content").mkdir()
     shutil.copy(REPO / "content" / "glossary.toml", root / "content" / "glossary.toml")
     monkeypatch.chdir(root)

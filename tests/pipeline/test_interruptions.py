@@ -38,7 +38,7 @@ pytestmark = pytest.mark.skipif(not (MODEL / "model" / "model.bin").exists(),
 @pytest.fixture(scope="session")
 def big_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("big")
-    shutil.copytree(REPO / "themes", root / "themes")
+    shutil.copytree(REPO / "digest" / "themes", root / "themes")
     (root / "content").mkdir()
     shutil.copy(REPO / "content" / "glossary.toml", root / "content" / "glossary.toml")
     for src in sorted((REPO / "content").glob("*.zh.md")):

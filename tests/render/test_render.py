@@ -369,7 +369,7 @@ def test_template_cache_of_another_checkout_in_use_is_kept_and_its_loss_is_harml
     from digest.render import pages
     from digest.render.pages import Page, make_env, render_page
     theme = tmp_path / "theme"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "themes" / "default", theme)
+    shutil.copytree(Path(__file__).resolve().parents[2] / "digest" / "themes" / "default", theme)
     (theme / "templates" / "t.html").write_text("one {{ x }}", encoding="utf-8")
     cache = tmp_path / "cache"
     recent = cache / "templates" / "other-version-building-now"
