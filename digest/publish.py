@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
+import re
 import shutil
 import signal
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 TMP_SUFFIX = ".digest-tmp"
@@ -125,7 +128,7 @@ def recover(out: Path) -> str | None:
         if phase not in ("writing", "committing"):
             raise ValueError(phase)
         for rel in list(temps) + list(remove):
-            check_inside(out, rel)
+            safe_rel(rel)
     except (ValueError, KeyError, TypeError) as e:
         # unreadable: only temporary files can be removed; which renames were done is unknown
         removed = _remove_temps(out)
@@ -183,7 +186,7 @@ def publish_changes(out: Path, files: dict[str, bytes], expected: set[str],
     Returns (written, unchanged, removed).
     """
     for rel in list(files) + list(expected):
-        check_inside(out, rel)
+        safe_rel(rel)
     changed: list[tuple[str, bytes]] = []
     for rel, data in sorted(files.items()):
         try:
@@ -238,8 +241,18 @@ def prune_empty(d: Path, stop: Path) -> None:
         d = d.parent
 
 
-def check_inside(out: Path, rel: str) -> None:
-    p = os.path.normpath(os.path.join("/", rel))
-    if rel.startswith(("/", "\\")) or "\x00" in rel or p.lstrip("/") != rel.replace("\\", "/").strip("/") \
-            or ".." in rel.replace("\\", "/").split("/"):
-        raise ValueError(f"refusing to write outside {out}: {rel!r}")
+_PLAIN_PATH = re.compile(r"(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_.-]*")   # every segment plain
+
+
+@lru_cache(maxsize=None)
+def safe_rel(rel: str) -> str:
+    """Return ``rel`` unchanged if it is a clean relative path inside the output folder, else raise
+    ValueError: the one check of an output path, made where paths are made (render/urls.py) and
+    again before anything is written or deleted (here, and the journal's entries in recover)."""
+    if _PLAIN_PATH.fullmatch(rel):           # the usual case: no segment can be "", "." or ".."
+        return rel
+    if (not rel or "\x00" in rel or "\\" in rel or rel.startswith("/")
+            or any(part in ("", ".", "..") for part in rel.split("/"))
+            or posixpath.normpath(rel) != rel):
+        raise ValueError(f"refusing an output path outside the output folder: {rel!r}")
+    return rel

@@ -27,7 +27,7 @@ from .article import Article, Translation
 from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article, orphan_files
 from .errors import InputError, Reporter, progress_bar
 from .lock import site_lock
-from .publish import check_inside, no_interrupt, publish_changes, publish_staging, recover, staging_path
+from .publish import no_interrupt, publish_changes, publish_staging, recover, safe_rel, staging_path
 from .settings import Settings
 from .state import BuildState, cache_lookup, cache_save, cached_stage, digest_of, tree_stat
 
@@ -497,7 +497,7 @@ def _produce(item: tuple[str, Callable[[], bytes]]) -> bytes:
 def _write_into(staging: Path, item: tuple[str, Callable[[], bytes]]) -> int:
     """Render one file into the staging folder; its size."""
     rel, produce = item
-    check_inside(staging, rel)
+    safe_rel(rel)
     data = produce()
     p = staging / rel
     p.parent.mkdir(parents=True, exist_ok=True)

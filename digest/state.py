@@ -29,10 +29,6 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT NOT NULL, si
 VERSION = "1"
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def digest_of(*parts: object) -> str:
     """A stable hash of strings, bytes, numbers, None and nested tuples or lists of them: the
     sha256 of their repr, which is unambiguous for these types (and faster than walking them)."""

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import BuildError, Reporter
+from ..state import digest_of
 from . import feeds, urls
-from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, quick_digest, render_page,
+from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, render_page,
                     search_entries_by_article, stable_digest)
 from .search_index import index_js
 
@@ -95,7 +96,7 @@ def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[],
         def produce(slugs=slugs) -> bytes:
             return index_js([e for s in slugs for e in entries[s]])
         if all(s in keys for s in slugs):
-            key = quick_digest(("search-shard", version.hex(), i, n, tuple(keys[s] for s in slugs)))[:32]
+            key = digest_of("search-shard", version.hex(), i, n, tuple(keys[s] for s in slugs))[:32]
             yield urls.search_index(i), key, produce
         else:
             data = produce()
