@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import re
 import shutil
 import sys
@@ -31,7 +32,7 @@ from digest.article import Article, Block  # noqa: E402
 from digest.errors import Reporter  # noqa: E402
 from digest.settings import Settings  # noqa: E402
 
-MT_DIR = ROOT.parent / "shared" / "bench" / "mt"
+MT_DIR = Path(os.environ.get("DIGEST_MT_DIR") or ROOT.parent / "shared" / "bench" / "mt")
 ZH_FILE = MT_DIR / "newstest2021.zh-en.zh"
 EN_FILE = MT_DIR / "newstest2021.zh-en.en"
 GLOSSARY = ROOT / "content" / "glossary.toml"
