@@ -287,5 +287,5 @@ def test_verify_repairs_a_page_damaged_without_a_change_of_size_or_time(site):
     assert res.returncode == 0 and page.read_bytes() == bad       # a plain build trusts size and time
     res = run(site, "build", "--verify")
     assert res.returncode == 0, res.stderr
-    assert page.read_bytes() == good and "1 pages written" in res.stdout, res.stdout
+    assert page.read_bytes() == good and "1 page written" in res.stdout, res.stdout
     assert_whole(site, 0)
