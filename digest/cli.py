@@ -134,7 +134,7 @@ def make_parser() -> argparse.ArgumentParser:
                                    "translate.")
     p.add_argument("--html", type=Path, metavar="FILE",
                    help="also write the list as a page linking to each paragraph in the side-by-side view "
-                        "(give a path outside output/: a build removes files it did not make)")
+                        "(give a path outside output/: a build removes files it did not make; default: none)")
     _common(p); _build_opts(p)
 
     p = sub.add_parser("human", help="write content/<slug>.en.md ready for a human translation",
@@ -146,7 +146,7 @@ def make_parser() -> argparse.ArgumentParser:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--update", action="store_true",
                    help="rewrite an existing file: keep its English, refresh every marker to the Chinese now "
-                        "(stale items count as updated), migrate an old-format file")
+                        "(stale items count as updated), migrate an old-format file (default: off)")
     g.add_argument("--force", action="store_true", help="replace an existing file with a fresh scaffold")
     p.add_argument("--no-machine", action="store_true", help="leave out the machine's English (no model needed)")
     _common(p); _build_opts(p)
