@@ -148,7 +148,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="rewrite an existing file: keep its English, refresh every marker to the Chinese now "
                         "(stale items count as updated), migrate an old-format file (default: off)")
     g.add_argument("--force", action="store_true", help="replace an existing file with a fresh scaffold (default: off)")
-    p.add_argument("--no-machine", action="store_true", help="leave out the machine's English (no model needed)")
+    p.add_argument("--no-machine", action="store_true", help="leave out the machine's English (no model needed; default: off)")
     _common(p); _build_opts(p)
 
     for verb, desc in (("watch", "rebuild when seeds/, content/, themes/ or the glossary change"),
