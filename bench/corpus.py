@@ -1,6 +1,7 @@
 """Make N bilingual articles from real text, for this project, Hugo and Pelican.
 
-Chinese comes from ../shared/bench/mt/newstest2021.zh-en.zh and its reference
+Chinese comes from newstest2021.zh-en.zh (in ``--mt-dir``, ``$DIGEST_MT_DIR`` or
+../shared/bench/mt) and its reference
 English (newstest2021.zh-en.en) serves as the human translation, read at run
 time (never copied into the repository). Every article is:
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import shutil
 import sys
@@ -34,11 +36,20 @@ sys.path.insert(0, str(ROOT))
 from digest.article import Article, Block  # noqa: E402
 from digest.content import dump_article, load_article  # noqa: E402
 
-# ../shared beside the repository, or beside the folder of worktrees it is in (wt/<name>)
-MT_DIR = next((d / "shared" / "bench" / "mt" for d in ROOT.parents if (d / "shared" / "bench" / "mt").is_dir()),
-              ROOT.parent / "shared" / "bench" / "mt")
-ZH_FILE = MT_DIR / "newstest2021.zh-en.zh"
-EN_FILE = MT_DIR / "newstest2021.zh-en.en"
+# the WMT21 test set: $DIGEST_MT_DIR (or --mt-dir), else shared/bench/mt beside the checkout or
+# beside a folder it is in (a worktree)
+MT_DIR = Path(os.environ.get("DIGEST_MT_DIR") or next(
+    (d / "shared" / "bench" / "mt" for d in ROOT.parents if (d / "shared" / "bench" / "mt").is_dir()),
+    ROOT.parent / "shared" / "bench" / "mt"))
+
+
+def set_mt_dir(path: Path) -> None:
+    global MT_DIR, ZH_FILE, EN_FILE
+    MT_DIR = Path(path)
+    ZH_FILE, EN_FILE = MT_DIR / "newstest2021.zh-en.zh", MT_DIR / "newstest2021.zh-en.en"
+
+
+set_mt_dir(MT_DIR)
 SSG_DIR = Path(__file__).resolve().parent / "ssg"
 
 # tag vocabulary: (Chinese label, English label)
@@ -205,7 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("dest", type=Path)
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--mt-dir", type=Path, default=MT_DIR,
+                    help="folder of newstest2021.zh-en.zh/.en (default: $DIGEST_MT_DIR or ../shared/bench/mt)")
     a = ap.parse_args(argv)
+    set_mt_dir(a.mt_dir)
     make_corpus(a.dest, a.n, a.seed)
     print(f"{a.n} articles in {a.dest}/content, {a.dest}/hugo, {a.dest}/pelican")
     return 0

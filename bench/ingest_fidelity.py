@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
 import re
 import sys
@@ -48,7 +49,8 @@ from digest.ingest.chars import HAN_RE  # noqa: E402
 from digest.ingest.script import to_simplified  # noqa: E402
 
 # ../shared from the main checkout; ../../shared from a worktree under /work/wt/
-WMT = next((p for p in (ROOT.parent / "shared" / "bench" / "mt" / "newstest2021.zh-en.zh",
+WMT = next((p for p in (Path(os.environ.get("DIGEST_MT_DIR") or ROOT.parent / "shared" / "bench" / "mt")
+                         / "newstest2021.zh-en.zh",
                         ROOT.parent.parent / "shared" / "bench" / "mt" / "newstest2021.zh-en.zh")
             if p.exists()), ROOT.parent / "shared" / "bench" / "mt" / "newstest2021.zh-en.zh")
 PER_ARTICLE = 10

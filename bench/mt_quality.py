@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import re
 import shutil
 import sys
@@ -31,9 +32,10 @@ from digest.article import Article, Block  # noqa: E402
 from digest.errors import Reporter  # noqa: E402
 from digest.settings import Settings  # noqa: E402
 
-# ../shared from a checkout at /work/main; one level up again from a worktree at /work/wt/<name>
-MT_DIR = next((p for p in (ROOT.parent / "shared" / "bench" / "mt", ROOT.parent.parent / "shared" / "bench" / "mt")
-               if p.is_dir()), ROOT.parent / "shared" / "bench" / "mt")
+# $DIGEST_MT_DIR, else ../shared from a checkout, or one level up again from a worktree
+MT_DIR = Path(os.environ.get("DIGEST_MT_DIR") or next(
+    (p for p in (ROOT.parent / "shared" / "bench" / "mt", ROOT.parent.parent / "shared" / "bench" / "mt")
+     if p.is_dir()), ROOT.parent / "shared" / "bench" / "mt"))
 ZH_FILE = MT_DIR / "newstest2021.zh-en.zh"
 EN_FILE = MT_DIR / "newstest2021.zh-en.en"
 GLOSSARY = ROOT / "content" / "glossary.toml"

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from digest.publish import check_inside, publish_changes, temp_name  # noqa: E402
+from digest.publish import publish_changes, safe_rel, temp_name  # noqa: E402
 
 FOLDERS = ("zh", "en", "bi", "zh/keywords", "en/keywords", "search")
 
@@ -48,7 +48,7 @@ def make_tree(out: Path, n: int) -> list[str]:
 def renames(out: Path, files: dict[str, bytes], expected: set[str]) -> None:
     """publish_changes as it was before the journal (1a91437), less its Ctrl-C guard."""
     for rel in list(files) + list(expected):
-        check_inside(out, rel)
+        safe_rel(rel)
     temps = []
     for rel, data in sorted(files.items()):
         target = out / rel

@@ -26,6 +26,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -295,9 +296,9 @@ def main(argv=None) -> int:
                     help="skip the \"clean after rm -rf\" measurement (and its pauses)")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before one build is killed")
     ap.add_argument("--model", default=MODEL[0], help="zh->en model for this project's build "
-                    "(default: $DIGEST_MODEL or the Argos package under /tmp/mdl; used if it exists)")
+                    "(default: $DIGEST_MODEL, else the cached model that build.py fetch-model puts in the cache)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--work", type=Path, default=Path("/tmp/ssg-bench"))
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ssg-bench")
     ap.add_argument("--keep", action="store_true", help="reuse an existing corpus of the same N")
     a = ap.parse_args(argv)
 

@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
+import re
 import shutil
 import signal
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 TMP_SUFFIX = ".digest-tmp"
@@ -107,7 +110,7 @@ def recover(out: Path) -> str | None:
     done: list[str] = []
     old = old_path(out)
     if old.is_dir() and not old.is_symlink() and not os.path.lexists(out):
-        old.rename(out)             # killed between the two renames of publish(): the old site
+        old.rename(out)             # left by an older digest killed between the two renames of its swap
         done.append(f"{old.name} put back as {out.name} (a build was interrupted while publishing)")
     for p in (staging_path(out), old):
         if p.is_dir() and not p.is_symlink():
@@ -125,7 +128,7 @@ def recover(out: Path) -> str | None:
         if phase not in ("writing", "committing"):
             raise ValueError(phase)
         for rel in list(temps) + list(remove):
-            check_inside(out, rel)
+            safe_rel(rel)
     except (ValueError, KeyError, TypeError) as e:
         # unreadable: only temporary files can be removed; which renames were done is unknown
         removed = _remove_temps(out)
@@ -177,22 +180,13 @@ def publish_staging(staging: Path, out: Path) -> None:
 
 def publish_changes(out: Path, files: dict[str, bytes], expected: set[str],
                     previous: dict[str, tuple[str, int]]) -> tuple[int, int, int]:
-    """Write ``files`` (rendered in memory) into ``out`` and delete files no longer expected.
+    """Write ``files`` (rendered in memory) into ``out`` (which exists: a first build goes
+    through :func:`publish_staging`) and delete files no longer expected.
 
     Returns (written, unchanged, removed).
     """
     for rel in list(files) + list(expected):
-        check_inside(out, rel)
-    if not out.is_dir():
-        staging = staging_path(out)
-        if staging.exists():
-            shutil.rmtree(staging)
-        for rel, data in files.items():
-            p = staging / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_bytes(data)
-        publish_staging(staging, out)
-        return len(files), 0, 0
+        safe_rel(rel)
     changed: list[tuple[str, bytes]] = []
     for rel, data in sorted(files.items()):
         try:
@@ -247,53 +241,18 @@ def prune_empty(d: Path, stop: Path) -> None:
         d = d.parent
 
 
-def check_inside(out: Path, rel: str) -> None:
-    p = os.path.normpath(os.path.join("/", rel))
-    if rel.startswith(("/", "\\")) or "\x00" in rel or p.lstrip("/") != rel.replace("\\", "/").strip("/") \
-            or ".." in rel.replace("\\", "/").split("/"):
-        raise ValueError(f"refusing to write outside {out}: {rel!r}")
+_PLAIN_PATH = re.compile(r"(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_.-]*")   # every segment plain
 
 
-def publish(out: Path, render) -> tuple[int, int]:
-    """Run ``render(staging_dir)``; on success swap the staging folder in for ``out``.
-
-    Returns (files written or changed, files unchanged) compared with the previous output.
-    Any exception leaves the previous output exactly as it was.
-    """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = staging_path(out)
-    old = old_path(out)
-    for p in (staging, old):
-        if p.exists():
-            shutil.rmtree(p)
-    staging.mkdir()
-    try:
-        render(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    written, unchanged = _diff_counts(out, staging)
-    with no_interrupt():
-        if out.exists():
-            out.rename(old)
-        try:
-            staging.rename(out)
-        except BaseException:
-            if old.exists():
-                old.rename(out)
-            raise
-    shutil.rmtree(old, ignore_errors=True)
-    return written, unchanged
-
-
-def _diff_counts(old: Path, new: Path) -> tuple[int, int]:
-    written = unchanged = 0
-    for p in new.rglob("*"):
-        if not p.is_file():
-            continue
-        q = old / p.relative_to(new)
-        if q.is_file() and q.stat().st_size == p.stat().st_size and q.read_bytes() == p.read_bytes():
-            unchanged += 1
-        else:
-            written += 1
-    return written, unchanged
+@lru_cache(maxsize=None)
+def safe_rel(rel: str) -> str:
+    """Return ``rel`` unchanged if it is a clean relative path inside the output folder, else raise
+    ValueError: the one check of an output path, made where paths are made (render/urls.py) and
+    again before anything is written or deleted (here, and the journal's entries in recover)."""
+    if _PLAIN_PATH.fullmatch(rel):           # the usual case: no segment can be "", "." or ".."
+        return rel
+    if (not rel or "\x00" in rel or "\\" in rel or rel.startswith("/")
+            or any(part in ("", ".", "..") for part in rel.split("/"))
+            or posixpath.normpath(rel) != rel):
+        raise ValueError(f"refusing an output path outside the output folder: {rel!r}")
+    return rel

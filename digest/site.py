@@ -13,7 +13,6 @@ last successful build does nothing and says so.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import os
 import shutil
@@ -28,10 +27,9 @@ from .article import Article, Translation
 from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article, orphan_files
 from .errors import InputError, Reporter, progress_bar
 from .lock import site_lock
-from .publish import (check_inside, no_interrupt, publish, publish_changes, publish_staging, recover,
-                      staging_path)
+from .publish import no_interrupt, publish_changes, publish_staging, recover, safe_rel, staging_path
 from .settings import Settings
-from .state import BuildState, digest_of, tree_stat
+from .state import BuildState, cache_lookup, cache_save, cached_stage, digest_of, tree_stat
 
 MODEL_CREDIT = ("Machine translation: Argos Translate translate-zh_en-1_9 "
                 "(derived from OPUS-MT), CC BY 4.0")
@@ -64,7 +62,6 @@ class BuildResult:
     sentences_translated: int = 0
     seconds: float = 0.0
     published: bool = False               # output/ was switched over to this build's site
-    skipped_stages: list[str] = field(default_factory=list)
     site: "SiteData | None" = None       # what was built (kept for `review`, which stops after translate)
 
     def summary(self) -> str:
@@ -79,13 +76,6 @@ class BuildResult:
 def counted(n: int, noun: str) -> str:
     """``1 article``, ``2 articles``, ``0 articles``: English nouns of this summary only."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def stage_available(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(f"digest.{module}") is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def sort_articles(articles: list[Article]) -> list[Article]:
@@ -179,24 +169,26 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
                  keys: dict[str, str] | None = None, hashes: dict[str, str] | None = None) -> list[Article]:
     """Read content/*.zh.md; files whose size and time are unchanged come from the state cache.
     ``keys`` (optional) receives each article's cache key, by slug; ``hashes`` its zh_hash()."""
-    cache = state.get_many("article") if state is not None else {}
     version = code_version("content")
-    fresh: dict[str, tuple[Article, str]] = {}
-    articles: list[Article] = []
-    seen: dict[str, str] = {}
+    paths = {}
     for path in content_files(settings.content_dir):
         st = os.stat(path)
-        key = digest_of(path, st.st_size, st.st_mtime_ns, version)
-        cached = cache.get(key)
-        if not (isinstance(cached, tuple) and len(cached) == 2):
+        paths[path] = digest_of(path, st.st_size, st.st_mtime_ns, version)
+
+    def load(todo: list[str]) -> dict[str, tuple[Article, str]]:
+        loaded = {}
+        for path in todo:
             try:
                 a = load_article(Path(path))
             except InputError as e:
                 reporter.report(e)
                 continue
-            cached = (a, a.zh_hash())
-        fresh[key] = cached                 # (the very object loaded: put_many skips writing it)
-        a, zh = cached
+            loaded[path] = (a, a.zh_hash())
+        return loaded
+
+    articles: list[Article] = []
+    seen: dict[str, str] = {}
+    for path, (a, zh) in cached_stage(state, "article", paths, load).items():
         if getattr(a, "draft", False):      # draft: true is not built
             continue
         if a.slug in seen:
@@ -205,60 +197,48 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
         seen[a.slug] = path
         articles.append(a)
         if keys is not None:
-            keys[a.slug] = key
+            keys[a.slug] = paths[path]
         if hashes is not None:
             hashes[a.slug] = zh
-    if state is not None:
-        state.put_many("article", fresh, replace_all=True)
     return sort_articles(articles)
 
 
 def compute_keywords(articles: list[Article], state: BuildState | None,
                      settings: Settings | None = None, hashes: dict[str, str] | None = None) -> dict[str, list[str]]:
-    cache = state.get_many("keywords") if state is not None else {}
-    fresh: dict[str, list[str]] = {}
-    out: dict[str, list[str]] = {}
     glossary = settings.glossary_path if settings is not None else None
     shared = digest_of(code_version("keywords"), _file_digest(glossary) if glossary else None)
-    from .keywords import set_cache_dir, set_terms
+    from .keywords import set_cache_dir, set_terms, with_tags
     set_terms(_glossary_terms(glossary, state) if glossary is not None else [])
     set_cache_dir(settings.cache_dir if settings is not None else None)
     hashes = hashes or {}
+    by_slug = {a.slug: a for a in articles}
     keys = {a.slug: digest_of(hashes.get(a.slug) or a.zh_hash(), a.title, shared) for a in articles}
-    todo = [a for a in articles if keys[a.slug] not in cache]
-    if todo:
-        from .parallel import MIN_ITEMS, imap_chunks
+
+    def extract(todo: list[str]) -> dict[str, list[str]]:
         from .keywords import prepare_for_many
+        from .parallel import MIN_ITEMS, imap_chunks
         from .render import memo
         if len(todo) >= MIN_ITEMS:
             prepare_for_many()
-        done = 0
+        made: dict[str, list[str]] = {}
         with progress_bar(settings is None or settings.quiet, len(todo), "keywords", "article") as bar:
-            for chunk in imap_chunks(_keywords_job, todo):
+            for chunk in imap_chunks(_keywords_job, [by_slug[s] for s in todo]):
                 for kws, entry in chunk:
-                    cache[keys[todo[done].slug]] = kws
-                    done += 1
-                    if entry is not None:                      # for the search stage
-                        memo.get("search", entry[0], lambda e=entry[1]: e)
+                    made[todo[len(made)]] = kws
+                    memo.get("search", entry[0], lambda e=entry[1]: e)     # for the search stage
                 bar.update(len(chunk))
-    from .keywords import with_tags
-    for a in articles:
-        fresh[keys[a.slug]] = cache[keys[a.slug]]
-        out[a.slug] = with_tags(a.tags, cache[keys[a.slug]])      # the editor's tags first
-    if state is not None:
-        state.put_many("keywords", fresh, replace_all=True)
-    return out
+        return made
+
+    found = cached_stage(state, "keywords", keys, extract)
+    return {a.slug: with_tags(a.tags, found[a.slug]) for a in articles}      # the editor's tags first
 
 
-def _keywords_job(a: Article) -> tuple[list[str], tuple[str, str] | None]:
+def _keywords_job(a: Article) -> tuple[list[str], tuple[str, str]]:
     """One article's keywords, and (memo key, entry) of its Chinese search-index document, made
     while its segmentation is at hand (run in a worker on large builds)."""
     from .keywords import extract_keywords
-    kws = extract_keywords(a)
-    if not stage_available("render"):
-        return kws, None
     from .render.pages import zh_search_entry
-    return kws, zh_search_entry(a)
+    return extract_keywords(a), zh_search_entry(a)
 
 
 @functools.lru_cache(maxsize=None)
@@ -302,39 +282,30 @@ def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
     translations that are cached, i.e. not stale: a stale one is made again every build)."""
     shared = digest_of(_file_digest(settings.glossary_path), settings.beam, code_version("translate"),
                        str(settings.model_path) if settings.model_path else None, str(settings.tm_path))
-    cache = state.get_many("translation") if (state is not None and not rebuild_tm) else {}
-    term_cache = state.get_many("term") if (state is not None and not rebuild_tm) else {}
-    todo: list[Article] = []
-    keys: dict[str, str] = {}
     content = str(settings.content_dir) + os.sep
-    for a in site.articles:
-        en = content + a.slug + EN_SUFFIX
-        key = digest_of(site.zh_hashes.get(a.slug) or a.zh_hash(), a.byline, a.editor, _file_digest(en), shared)
-        keys[a.slug] = key
-        t = cache.get(key)
-        if t is None:
-            todo.append(a)
-        else:
-            site.translations[a.slug] = t
+    keys = {a.slug: digest_of(site.zh_hashes.get(a.slug) or a.zh_hash(), a.byline, a.editor,
+                              _file_digest(content + a.slug + EN_SUFFIX), shared) for a in site.articles}
     terms = sorted({k for ks in site.keywords.values() for k in ks})
-    term_key = {t: digest_of(t, shared) for t in terms}
-    term_todo = [t for t in terms if term_key[t] not in term_cache]
+    term_keys = {t: digest_of(t, shared) for t in terms}
+    # one call of the translate stage fills both caches
+    site.translations, todo = cache_lookup(state, "translation", keys, reuse=not rebuild_tm)
+    term_en, term_todo = cache_lookup(state, "term", term_keys, reuse=not rebuild_tm)
     sent = 0
     if todo or term_todo or not state:
         from .translate import translate_site      # (imported only when there is work: 0.05 s)
-        tr = translate_site(todo, term_todo, settings, reporter, rebuild_tm=rebuild_tm)
+        by_slug = {a.slug: a for a in site.articles}
+        tr = translate_site([by_slug[s] for s in todo], term_todo, settings, reporter, rebuild_tm=rebuild_tm)
         site.translations.update(tr.translations)
         sent = tr.sent_to_model
-        term_cache.update({term_key[t]: tr.terms[t] for t in term_todo if t in tr.terms})
-    site.keyword_en = {t: term_cache[term_key[t]] for t in terms if term_key[t] in term_cache}
+        term_en.update({t: tr.terms[t] for t in term_todo if t in tr.terms})
+    site.keyword_en = {t: term_en[t] for t in terms if t in term_en}
+    # a translation with stale or orphaned human items is made again every build, so that
+    # every build names them until they are fixed
+    fresh = {s: t for s, t in site.translations.items() if s in keys and not t.human_issues}
     if keys_out is not None:
-        keys_out.update({s: keys[s] for s, t in site.translations.items() if s in keys and not t.human_issues})
-    if state is not None:
-        # a translation with stale or orphaned human items is made again every build, so that
-        # every build names them until they are fixed
-        state.put_many("translation", {keys[s]: t for s, t in site.translations.items()
-                                       if s in keys and not t.human_issues}, replace_all=True)
-        state.put_many("term", {term_key[t]: site.keyword_en[t] for t in site.keyword_en}, replace_all=True)
+        keys_out.update({s: keys[s] for s in fresh})
+    cache_save(state, "translation", keys, fresh)
+    cache_save(state, "term", term_keys, site.keyword_en)
     return sent
 
 
@@ -392,20 +363,14 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
         site = SiteData(articles=articles, zh_hashes=zh_hashes)
 
         # 3. keywords
-        if stage_available("keywords"):
-            site.keywords = compute_keywords(articles, state, settings, zh_hashes)
-        else:
-            _skip(result, reporter, "keywords")
+        site.keywords = compute_keywords(articles, state, settings, zh_hashes)
 
         # 4. translate
-        if stage_available("translate"):
-            translation_keys: dict[str, str] = {}
-            result.sentences_translated = compute_translations(site, settings, reporter, state, rebuild_tm,
-                                                               translation_keys)
-            site.identities = {slug: digest_of(k, translation_keys.get(slug)) for slug, k in article_keys.items()
-                               if slug in translation_keys}
-        else:
-            _skip(result, reporter, "translate")
+        translation_keys: dict[str, str] = {}
+        result.sentences_translated = compute_translations(site, settings, reporter, state, rebuild_tm,
+                                                           translation_keys)
+        site.identities = {slug: digest_of(k, translation_keys.get(slug)) for slug, k in article_keys.items()
+                           if slug in translation_keys}
         _keep_standing(state, settings, site, reporter)
         if translate_only:
             result.site = site
@@ -413,12 +378,9 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
             return result
 
         # 5. render, then publish atomically
-        if stage_available("render"):
-            render_and_publish(site, settings, reporter, state, result, verify)
-        else:
-            _skip(result, reporter, "render")
+        render_and_publish(site, settings, reporter, state, result, verify)
 
-        if not result.skipped_stages and not reporter.errors:
+        if not reporter.errors:
             state.set_meta("fingerprint", made_from)
     finally:
         state.close()
@@ -453,86 +415,70 @@ def _repeat_standing(state: BuildState, reporter: Reporter) -> None:
         reporter.warning(path, line, msg)
 
 
-def _skip(result: BuildResult, reporter: Reporter, stage: str) -> None:
-    result.skipped_stages.append(stage)
-    reporter.info(f"{stage}: skipped (this stage is not built yet)")
-
-
 # ---------------------------------------------------------------- render + publish
 
 def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
                        state: BuildState, result: BuildResult, verify: bool = False) -> None:
     from . import render
-
-    if hasattr(render, "render_files"):
-        # incremental: the renderer yields (path, key, produce) and we render only changed keys
-        from .render import memo
-        previous = state.outputs() if settings.output_dir.is_dir() else {}
-        _load_memo(state, memo)
-        files: dict[str, bytes] = {}
-        keys: dict[str, str] = {}
-        sizes: dict[str, int] = {}
-        out_base = str(settings.output_dir) + os.sep
-        todo: list[tuple[str, Callable[[], bytes]]] = []
-        told = state.get_meta("told-no-base-url") == "yes"      # once per site, not every build
-        for rel, key, produce in render.render_files(site, settings, reporter, tell_no_base_url=not told):
-            keys[rel] = key
-            old = previous.get(rel)
-            if not verify and old is not None and old[0] == key and _size(out_base + rel) == old[1]:
-                sizes[rel] = old[1]
-                continue      # made from the same inputs, and still there: not rendered again
-            todo.append((rel, produce))
-        from .parallel import imap_chunks
-        out = settings.output_dir
-        # no output/ yet (a first or clean build): whoever renders a file writes it into a
-        # staging folder, which becomes output/ in one rename when every file is there
-        staging = None if out.is_dir() else staging_path(out)
+    from .render import memo
+    previous = state.outputs() if settings.output_dir.is_dir() else {}
+    _load_memo(state, memo)
+    files: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    out_base = str(settings.output_dir) + os.sep
+    todo: list[tuple[str, Callable[[], bytes]]] = []
+    told = state.get_meta("told-no-base-url") == "yes"      # once per site, not every build
+    for rel, key, produce in render.render_files(site, settings, reporter, tell_no_base_url=not told):
+        keys[rel] = key
+        old = previous.get(rel)
+        if not verify and old is not None and old[0] == key and _size(out_base + rel) == old[1]:
+            sizes[rel] = old[1]
+            continue      # made from the same inputs, and still there: not rendered again
+        todo.append((rel, produce))
+    from .parallel import imap_chunks
+    out = settings.output_dir
+    # no output/ yet (a first or clean build): whoever renders a file writes it into a
+    # staging folder, which becomes output/ in one rename when every file is there
+    staging = None if out.is_dir() else staging_path(out)
+    if staging is not None:
+        if staging.exists():
+            shutil.rmtree(staging)
+        staging.mkdir(parents=True)
+    work = _produce if staging is None else functools.partial(_write_into, staging)
+    try:
+        with progress_bar(settings.quiet, len(todo), "rendering", "page") as bar:
+            done = 0
+            for chunk in imap_chunks(work, todo):      # on every core when there are many
+                for res in chunk:
+                    if staging is None:
+                        files[todo[done][0]] = res
+                    else:
+                        sizes[todo[done][0]] = res
+                    done += 1
+                bar.update(len(chunk))
+    except BaseException:
+        if staging is not None:                        # a failed first build leaves nothing
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    for name, table in memo.export().items():      # one row per entry: an edit writes a few
+        state.put_many(f"memo-{name}", table, replace_all=True)
+    for name in memo.LAZY:
+        keep, new = memo.export_lazy(name)
+        state.retain(f"memo-{name}", keep | set(new))
+        state.put_many(f"memo-{name}", new)
+    # switching output/ over and recording it in the state are one step for Ctrl-C
+    with no_interrupt():
         if staging is not None:
-            if staging.exists():
-                shutil.rmtree(staging)
-            staging.mkdir(parents=True)
-        work = _produce if staging is None else functools.partial(_write_into, staging)
-        try:
-            with progress_bar(settings.quiet, len(todo), "rendering", "page") as bar:
-                done = 0
-                for chunk in imap_chunks(work, todo):      # on every core when there are many
-                    for res in chunk:
-                        if staging is None:
-                            files[todo[done][0]] = res
-                        else:
-                            sizes[todo[done][0]] = res
-                        done += 1
-                    bar.update(len(chunk))
-        except BaseException:
-            if staging is not None:                        # a failed first build leaves nothing
-                shutil.rmtree(staging, ignore_errors=True)
-            raise
-        for name, table in memo.export().items():      # one row per entry: an edit writes a few
-            state.put_many(f"memo-{name}", table, replace_all=True)
-        for name in memo.LAZY:
-            keep, new = memo.export_lazy(name)
-            state.retain(f"memo-{name}", keep | set(new))
-            state.put_many(f"memo-{name}", new)
-        # switching output/ over and recording it in the state are one step for Ctrl-C
-        with no_interrupt():
-            if staging is not None:
-                publish_staging(staging, out)
-                result.pages_written, result.pages_unchanged, result.pages_removed = len(todo), 0, 0
-            else:
-                result.pages_written, result.pages_unchanged, result.pages_removed = \
-                    publish_changes(out, files, set(keys), previous)
-            result.published = True
-            state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
-                               for rel in keys}, previous=state.outputs())
-            state.set_meta("told-no-base-url", "no" if settings.base_url else "yes")
-    else:
-        written, unchanged = publish(settings.output_dir,
-                                     lambda staging: render.render_site(site, settings, staging, reporter))
-        result.pages_written, result.pages_unchanged = written, unchanged
+            publish_staging(staging, out)
+            result.pages_written, result.pages_unchanged, result.pages_removed = len(todo), 0, 0
+        else:
+            result.pages_written, result.pages_unchanged, result.pages_removed = \
+                publish_changes(out, files, set(keys), previous)
         result.published = True
-        out = settings.output_dir
-        state.set_outputs({str(p.relative_to(out)): ("?", p.stat().st_size)
-                           for p in out.rglob("*") if p.is_file()})
+        state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
+                           for rel in keys}, previous=state.outputs())
+        state.set_meta("told-no-base-url", "no" if settings.base_url else "yes")
 
 
 def _load_memo(state: BuildState, memo) -> None:
@@ -553,7 +499,7 @@ def _produce(item: tuple[str, Callable[[], bytes]]) -> bytes:
 def _write_into(staging: Path, item: tuple[str, Callable[[], bytes]]) -> int:
     """Render one file into the staging folder; its size."""
     rel, produce = item
-    check_inside(staging, rel)
+    safe_rel(rel)
     data = produce()
     p = staging / rel
     p.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,10 @@ import os
 import pickle
 import sqlite3
 from pathlib import Path
+from typing import Callable, Hashable, Mapping, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -23,10 +27,6 @@ CREATE TABLE IF NOT EXISTS cache (kind TEXT NOT NULL, k TEXT NOT NULL, v BLOB NO
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, key TEXT NOT NULL, size INTEGER NOT NULL);
 """
 VERSION = "1"
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def digest_of(*parts: object) -> str:
@@ -190,3 +190,38 @@ class BuildState:
                 rows = sorted((p, v) for p, v in outputs.items() if previous.get(p) != v)
             self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
                                 [(p, k, s) for p, (k, s) in rows])
+
+
+# -- the loop every cached stage runs: get -> key -> compute -> save
+
+def cached_stage(state: BuildState | None, kind: str, keys: Mapping[K, str],
+                 compute: Callable[[list[K]], Mapping[K, V]], *, reuse: bool = True,
+                 keep: Callable[[V], bool] | None = None) -> dict[K, V]:
+    """Each item's value of ``kind``: the cached one under its key (``keys``: item -> key), or
+    else made by ``compute``, called once with every item not cached (it may leave some out:
+    they are missing from the result). The kind's entries then become exactly the values
+    returned (those ``keep`` accepts), so the cache never holds what no build uses."""
+    found, todo = cache_lookup(state, kind, keys, reuse=reuse)
+    if todo:
+        found.update(compute(todo))
+    out = {item: found[item] for item in keys if item in found}
+    cache_save(state, kind, keys, out, keep=keep)
+    return out
+
+
+def cache_lookup(state: BuildState | None, kind: str, keys: Mapping[K, str], *,
+                 reuse: bool = True) -> tuple[dict[K, V], list[K]]:
+    """The first half of :func:`cached_stage` (for a stage that fills two kinds in one call):
+    (item -> cached value, the items not cached, in order)."""
+    cache = state.get_many(kind) if state is not None and reuse else {}
+    found = {item: cache[key] for item, key in keys.items() if key in cache}
+    return found, [item for item in keys if item not in found]
+
+
+def cache_save(state: BuildState | None, kind: str, keys: Mapping[K, str], values: Mapping[K, V], *,
+               keep: Callable[[V], bool] | None = None) -> None:
+    """The second half: ``values`` (item -> value; those ``keep`` accepts) become the kind's
+    only entries."""
+    if state is not None:
+        state.put_many(kind, {keys[item]: v for item, v in values.items()
+                              if item in keys and (keep is None or keep(v))}, replace_all=True)

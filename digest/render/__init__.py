@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import BuildError, Reporter
+from ..state import digest_of
 from . import feeds, urls
-from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, quick_digest, render_page,
+from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, render_page,
                     search_entries_by_article, stable_digest)
 from .search_index import index_js
 
@@ -98,7 +99,7 @@ def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[],
         def produce(slugs=slugs) -> bytes:
             return index_js([e for s in slugs for e in entries[s]])
         if all(s in keys for s in slugs):
-            key = quick_digest(("search-shard", version.hex(), i, n, tuple(keys[s] for s in slugs)))[:32]
+            key = digest_of("search-shard", version.hex(), i, n, tuple(keys[s] for s in slugs))[:32]
             yield urls.search_index(i), key, produce
         else:
             data = produce()
@@ -119,7 +120,7 @@ def _pinyin_files(site, settings, version: bytes) -> Iterator[tuple[str, str, Ca
     hashes = getattr(site, "zh_hashes", {})
     for a in site.articles:
         zh = hashes.get(a.slug) or a.zh_hash()
-        key = quick_digest(("pinyin", version.hex(), zh, terms))[:32]
+        key = digest_of("pinyin", version.hex(), zh, terms)[:32]
         yield urls.pinyin_js(a.slug), key, (lambda a=a: pinyin.pinyin_js(
             pinyin.article_readings(a, _heading_ids(a))))
 
@@ -145,15 +146,15 @@ def _epub_file(site, settings, version: bytes) -> tuple[str, str, Callable[[], b
             return epub.article_member(a, t, notice)
         if a.slug not in identities:
             return compute()
-        return memo.get("epub", quick_digest(("epub", version.hex(), identities[a.slug])), compute)
+        return memo.get("epub", digest_of("epub", version.hex(), identities[a.slug]), compute)
 
     def produce() -> bytes:
         titles = {a.slug: (t.title if (t := aligned(a)) is not None else None) for a in site.articles}
         return epub.make_book(site.articles, titles, member, settings.site_title_zh, settings.site_title_en)
 
     if all(a.slug in identities for a in site.articles):
-        key = quick_digest(("epub", version.hex(), settings.site_title_zh, settings.site_title_en,
-                            tuple((a.slug, identities[a.slug]) for a in site.articles)))[:32]
+        key = digest_of("epub", version.hex(), settings.site_title_zh, settings.site_title_en,
+                        tuple((a.slug, identities[a.slug]) for a in site.articles))[:32]
         return urls.EPUB, key, produce
     data = produce()
     return urls.EPUB, key_of(data), (lambda d=data: d)

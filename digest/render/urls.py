@@ -11,36 +11,22 @@ sub-path. Absolute URLs exist only for feeds, the sitemap
 and canonical links, and only when a base URL is given.
 
 Whatever a slug or keyword says, a path made here stays inside the output folder:
-:func:`safe_rel` asserts it.
+:func:`safe_rel` (digest/publish.py) asserts it.
 """
 from __future__ import annotations
 
 import hashlib
-import posixpath
 from functools import lru_cache
 import re
 import unicodedata
+
+from ..publish import safe_rel  # noqa: F401  (the one check; urls.safe_rel for the render stage)
 
 LANGS = ("zh", "en")
 EPUB = "digest.epub"                      # the whole digest as one e-book (render/epub.py)
 HTML_LANG = {"zh": "zh-Hans", "en": "en"}
 
 _SAFE = re.compile(r"[^a-z0-9]+")
-
-
-_PLAIN_PATH = re.compile(r"(?:[a-z0-9][a-z0-9_-]*/)*[a-z0-9][a-z0-9_.-]*")   # every segment plain
-
-
-@lru_cache(maxsize=None)
-def safe_rel(rel: str) -> str:
-    """Return ``rel`` unchanged if it is a clean relative path inside the output folder, else raise."""
-    if _PLAIN_PATH.fullmatch(rel):           # the usual case: no segment can be "", "." or ".."
-        return rel
-    if (not rel or "\x00" in rel or "\\" in rel or rel.startswith("/")
-            or any(part in ("", ".", "..") for part in rel.split("/"))
-            or posixpath.normpath(rel) != rel):
-        raise ValueError(f"refusing an output path outside the output folder: {rel!r}")
-    return rel
 
 
 def ascii_slug(text: str, max_len: int = 60) -> str:

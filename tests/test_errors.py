@@ -1,4 +1,4 @@
-"""Progress bars: only on a terminal, only for real work, and never mixed into a printed line."""
+"""digest/errors.py: progress bars only on a terminal, only for real work, and never mixed into a printed line."""
 from __future__ import annotations
 
 import io

@@ -1,0 +1,31 @@
+"""digest/render/search_index.py: the stemmer search.js mirrors, document terms, the shard file."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from digest.render import search_index as si
+
+
+@pytest.mark.parametrize("word,stem", [("cities", "city"), ("classes", "class"), ("boxes", "box"),
+                                       ("markets", "market"), ("bus", "bus"), ("analysis", "analysis"),
+                                       ("building", "build"), ("raised", "rais"), ("China's", "china"),
+                                       ("ring", "ring"), ("bed", "bed")])
+def test_stem(word, stem):
+    assert si.stem(word) == stem
+
+
+def test_english_terms_are_normalised_stemmed_and_counted():
+    doc = {"u": "en/a.html", "l": "en", "t": "Markets", "d": "", "x": "The MARKET rose; markets fell."}
+    entry = json.loads(si.doc_entry(doc))
+    assert entry["k"]["market"] == 3 and entry["u"] == "en/a.html"
+
+
+def test_an_entry_key_changes_with_the_document_and_the_shard_is_valid_javascript_data():
+    a = {"u": "en/a.html", "l": "en", "t": "A", "d": "", "x": "one"}
+    assert si.entry_key(a) == si.entry_key(dict(a)) != si.entry_key({**a, "x": "two"})
+    js = si.index_js([si.doc_entry(a), si.doc_entry({**a, "u": "en/b.html", "x": "\u2028"})]).decode("utf-8")
+    assert "\u2028" not in js                      # a raw U+2028 ends a JavaScript line in old engines
+    body = js[js.index(".push(") + len(".push("):js.rindex(");")]
+    assert [d["u"] for d in json.loads(body)["docs"]] == ["en/a.html", "en/b.html"]
