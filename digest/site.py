@@ -19,6 +19,7 @@ import os
 import shutil
 import sys
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -51,6 +52,9 @@ class SiteData:
     # articles without hashing their text; empty when the data was made another way
     identities: dict[str, str] = field(default_factory=dict)
     zh_hashes: dict[str, str] = field(default_factory=dict)        # slug -> Article.zh_hash()
+    # slug -> its zh/<slug>.pinyin.js, zlib-compressed: made by the keyword stage while the
+    # article's segmentation is at hand (see render._pinyin_files); absent: made when rendered
+    pinyin: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -213,7 +217,10 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
 
 
 def compute_keywords(articles: list[Article], state: BuildState | None,
-                     settings: Settings | None = None, hashes: dict[str, str] | None = None) -> dict[str, list[str]]:
+                     settings: Settings | None = None, hashes: dict[str, str] | None = None,
+                     pinyin_out: dict[str, bytes] | None = None) -> dict[str, list[str]]:
+    """Each article's keywords (the editor's tags first). ``pinyin_out`` (optional) receives
+    the pinyin script of each article whose keywords were made (see SiteData.pinyin)."""
     cache = state.get_many("keywords") if state is not None else {}
     fresh: dict[str, list[str]] = {}
     out: dict[str, list[str]] = {}
@@ -233,12 +240,16 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
             prepare_for_many()
         done = 0
         with progress_bar(settings is None or settings.quiet, len(todo), "keywords", "article") as bar:
-            for chunk in imap_chunks(_keywords_job, todo):
-                for kws, entry in chunk:
-                    cache[keys[todo[done].slug]] = kws
+            job = functools.partial(_keywords_job, readings=pinyin_out is not None)
+            for chunk in imap_chunks(job, todo):
+                for kws, entry, script in chunk:
+                    slug = todo[done].slug
+                    cache[keys[slug]] = kws
                     done += 1
                     if entry is not None:                      # for the search stage
                         memo.get("search", entry[0], lambda e=entry[1]: e)
+                    if script is not None and pinyin_out is not None:    # for the render stage
+                        pinyin_out[slug] = script
                 bar.update(len(chunk))
     from .keywords import with_tags
     for a in articles:
@@ -249,15 +260,21 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     return out
 
 
-def _keywords_job(a: Article) -> tuple[list[str], tuple[str, str] | None]:
-    """One article's keywords, and (memo key, entry) of its Chinese search-index document, made
-    while its segmentation is at hand (run in a worker on large builds)."""
+def _keywords_job(a: Article, readings: bool = False
+                  ) -> tuple[list[str], tuple[str, str] | None, bytes | None]:
+    """One article's keywords, (memo key, entry) of its Chinese search-index document and (when
+    ``readings``) its pinyin script, zlib-compressed: made while its segmentation is at hand
+    (run in a worker on large builds)."""
     from .keywords import extract_keywords
     kws = extract_keywords(a)
     if not stage_available("render"):
-        return kws, None
+        return kws, None, None
     from .render.pages import zh_search_entry
-    return kws, zh_search_entry(a)
+    entry = zh_search_entry(a)
+    if not readings:
+        return kws, entry, None
+    from .render.pinyin import article_script
+    return kws, entry, zlib.compress(article_script(a), 1)
 
 
 @functools.lru_cache(maxsize=None)
@@ -392,7 +409,8 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
 
         # 3. keywords
         if stage_available("keywords"):
-            site.keywords = compute_keywords(articles, state, settings, zh_hashes)
+            site.keywords = compute_keywords(articles, state, settings, zh_hashes,
+                                             None if translate_only else site.pinyin)
         else:
             _skip(result, reporter, "keywords")
 
