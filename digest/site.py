@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -49,6 +50,9 @@ class SiteData:
     # articles without hashing their text; empty when the data was made another way
     identities: dict[str, str] = field(default_factory=dict)
     zh_hashes: dict[str, str] = field(default_factory=dict)        # slug -> Article.zh_hash()
+    # slug -> its zh/<slug>.pinyin.js, zlib-compressed: made by the keyword stage while the
+    # article's segmentation is at hand (see render._pinyin_files); absent: made when rendered
+    pinyin: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -204,7 +208,10 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
 
 
 def compute_keywords(articles: list[Article], state: BuildState | None,
-                     settings: Settings | None = None, hashes: dict[str, str] | None = None) -> dict[str, list[str]]:
+                     settings: Settings | None = None, hashes: dict[str, str] | None = None,
+                     pinyin_out: dict[str, bytes] | None = None) -> dict[str, list[str]]:
+    """Each article's keywords (the editor's tags first). ``pinyin_out`` (optional) receives
+    the pinyin script of each article whose keywords were made (see SiteData.pinyin)."""
     glossary = settings.glossary_path if settings is not None else None
     shared = digest_of(code_version("keywords"), _file_digest(glossary) if glossary else None)
     from .keywords import set_cache_dir, set_terms, with_tags
@@ -222,10 +229,14 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
             prepare_for_many()
         made: dict[str, list[str]] = {}
         with progress_bar(settings is None or settings.quiet, len(todo), "keywords", "article") as bar:
-            for chunk in imap_chunks(_keywords_job, [by_slug[s] for s in todo]):
-                for kws, entry in chunk:
-                    made[todo[len(made)]] = kws
+            job = functools.partial(_keywords_job, readings=pinyin_out is not None)
+            for chunk in imap_chunks(job, [by_slug[s] for s in todo]):
+                for kws, entry, script in chunk:
+                    slug = todo[len(made)]
+                    made[slug] = kws
                     memo.get("search", entry[0], lambda e=entry[1]: e)     # for the search stage
+                    if script is not None:                                  # for the render stage
+                        pinyin_out[slug] = script
                 bar.update(len(chunk))
         return made
 
@@ -233,12 +244,18 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     return {a.slug: with_tags(a.tags, found[a.slug]) for a in articles}      # the editor's tags first
 
 
-def _keywords_job(a: Article) -> tuple[list[str], tuple[str, str]]:
-    """One article's keywords, and (memo key, entry) of its Chinese search-index document, made
-    while its segmentation is at hand (run in a worker on large builds)."""
+def _keywords_job(a: Article, readings: bool = False
+                  ) -> tuple[list[str], tuple[str, str], bytes | None]:
+    """One article's keywords, (memo key, entry) of its Chinese search-index document and (when
+    ``readings``) its pinyin script, zlib-compressed: made while its segmentation is at hand
+    (run in a worker on large builds)."""
     from .keywords import extract_keywords
     from .render.pages import zh_search_entry
-    return extract_keywords(a), zh_search_entry(a)
+    kws, entry = extract_keywords(a), zh_search_entry(a)
+    if not readings:
+        return kws, entry, None
+    from .render.pinyin import article_script
+    return kws, entry, zlib.compress(article_script(a), 1)
 
 
 @functools.lru_cache(maxsize=None)
@@ -363,7 +380,8 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
         site = SiteData(articles=articles, zh_hashes=zh_hashes)
 
         # 3. keywords
-        site.keywords = compute_keywords(articles, state, settings, zh_hashes)
+        site.keywords = compute_keywords(articles, state, settings, zh_hashes,
+                                         None if translate_only else site.pinyin)
 
         # 4. translate
         translation_keys: dict[str, str] = {}

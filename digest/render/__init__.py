@@ -6,6 +6,7 @@ writes them all into a folder. Paths come from :mod:`digest.render.urls` only.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -108,9 +109,10 @@ def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[],
 
 def _pinyin_files(site, settings, version: bytes) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
     """Each article's pinyin readings, keyed by its Chinese and the glossary (whose terms the
-    segmenter knows): an edit to the English or to another article leaves it alone."""
+    segmenter knows): an edit to the English or to another article leaves it alone. The
+    keyword stage has made the script of each article it segmented (``site.pinyin``,
+    compressed): that one is taken, the others are made here."""
     from . import pinyin
-    from .pages import _heading_ids
     glossary = settings.glossary_path
     try:
         st = glossary.stat()
@@ -118,11 +120,13 @@ def _pinyin_files(site, settings, version: bytes) -> Iterator[tuple[str, str, Ca
     except OSError:
         terms = None
     hashes = getattr(site, "zh_hashes", {})
+    ready = getattr(site, "pinyin", {})
     for a in site.articles:
         zh = hashes.get(a.slug) or a.zh_hash()
         key = digest_of("pinyin", version.hex(), zh, terms)[:32]
-        yield urls.pinyin_js(a.slug), key, (lambda a=a: pinyin.pinyin_js(
-            pinyin.article_readings(a, _heading_ids(a))))
+        made = ready.get(a.slug)
+        yield urls.pinyin_js(a.slug), key, ((lambda a=a: pinyin.article_script(a)) if made is None
+                                            else (lambda made=made: zlib.decompress(made)))
 
 
 def _epub_file(site, settings, version: bytes) -> tuple[str, str, Callable[[], bytes]]:

@@ -55,18 +55,27 @@ def skip_word(word: str, tag: str | None, known: bool, after_number: bool = Fals
 def word_readings(words: list[str], tags, freq) -> list[list[str]]:
     """[[Han text, "syllable per character"], ...] for the words that take ruby."""
     out: list[list[str]] = []
-    prev = ""
+    after_number = False
     for w in words:
-        after_number, prev = bool(_DIGITS.search(prev[-1:]) or prev and all(c in _NUMERALS for c in prev)), w
-        if not _HAN_RUN.search(w):
-            continue
-        if skip_word(w, tags.get(w), bool(freq.get(w)), after_number):
-            continue
-        for run in _HAN_RUN.findall(w):
-            syl = run_reading(run)
-            if syl is not None:
-                out.append([run, syl])
+        out += map(list, word_pairs(w, tags.get(w), bool(freq.get(w)), after_number))
+        after_number = ends_number(w)
     return out
+
+
+@functools.lru_cache(maxsize=200_000)
+def ends_number(word: str) -> bool:
+    """Whether the word after ``word`` follows a number (``word`` ends in a digit or is all
+    numerals)."""
+    return bool(_DIGITS.search(word[-1:]) or word and all(c in _NUMERALS for c in word))
+
+
+@functools.lru_cache(maxsize=200_000)
+def word_pairs(word: str, tag: str | None, known: bool, after_number: bool) -> tuple[tuple[str, str], ...]:
+    """One word's ((Han run, reading), ...): none for a word without Han characters or one that
+    takes no ruby. Memoised: a pure function of its arguments, and words repeat."""
+    if not _HAN_RUN.search(word) or skip_word(word, tag, known, after_number):
+        return ()
+    return tuple((run, syl) for run in _HAN_RUN.findall(word) if (syl := run_reading(run)) is not None)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -83,6 +92,8 @@ def article_readings(a: Article, anchors: dict[int, str]) -> dict[str, list[list
     from ..keywords import _tags, segment, segmenter
     freq = segmenter().dt.FREQ
     tags = _tags()
+    if hasattr(tags, "plain"):                  # the lexicon's table: a plain dict once loaded
+        tags = tags.plain()
     texts = {"title": plain(a.title)}
     if a.subtitle:
         texts["subtitle"] = plain(a.subtitle)
@@ -97,6 +108,12 @@ def article_readings(a: Article, anchors: dict[int, str]) -> dict[str, list[list
             freq.prefetch(words)
         out[key] = word_readings(words, tags, freq)
     return out
+
+
+def article_script(a: Article) -> bytes:
+    """An article's ``<slug>.pinyin.js``."""
+    from .pages import _heading_ids
+    return pinyin_js(article_readings(a, _heading_ids(a)))
 
 
 def pinyin_js(readings: dict[str, list[list[str]]]) -> bytes:

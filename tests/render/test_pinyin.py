@@ -87,3 +87,54 @@ def test_words_are_found_in_order_in_the_shown_text(text):
         assert at >= 0, (word, shown)
         pos = at + len(word)
         assert len(syl.split(" ")) == len(word)
+
+
+def _reference_readings(words, tags, freq):
+    """word_readings as first written, without memos: what the memoised one must equal."""
+    out, prev = [], ""
+    for w in words:
+        after_number, prev = bool(pinyin._DIGITS.search(prev[-1:]) or prev and all(c in pinyin._NUMERALS for c in prev)), w
+        if not pinyin._HAN_RUN.search(w) or pinyin.skip_word(w, tags.get(w), bool(freq.get(w)), after_number):
+            continue
+        for run in pinyin._HAN_RUN.findall(w):
+            syl = pinyin.run_reading(run)
+            if syl is not None:
+                out.append([run, syl])
+    return out
+
+
+_WORD = st.text(alphabet=st.sampled_from(list("银行长大一二十第年月个点半王a1２%")), min_size=1, max_size=4)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(_WORD, max_size=12), st.dictionaries(_WORD, st.sampled_from(["n", "m", "q", "nr", "v"])),
+       st.dictionaries(_WORD, st.integers(0, 3)))
+def test_memoised_readings_equal_the_plain_computation(words, tags, freq):
+    """The per-word memo is keyed by everything a word's readings depend on (its tag, whether
+    the dictionary knows it, whether it follows a number): the same words with other tables
+    or after another word get their own readings."""
+    assert pinyin.word_readings(words, tags, freq) == _reference_readings(words, tags, freq)
+
+
+def test_keyword_stage_hands_its_scripts_to_render():
+    """The keyword stage makes each article's script while its segmentation is at hand; the
+    render stage serves that one (and makes the script itself for an article it lacks)."""
+    import types
+    import zlib
+
+    from sitedata import make_site
+
+    from digest.render import _pinyin_files
+    from digest.site import compute_keywords
+    site = make_site()
+    made: dict[str, bytes] = {}
+    compute_keywords(site.articles, None, None, None, made)
+    assert set(made) == {a.slug for a in site.articles}
+    for a in site.articles:
+        assert zlib.decompress(made[a.slug]) == pinyin.article_script(a)
+    first, *rest = site.articles
+    site.pinyin = {first.slug: zlib.compress(b"handed over")}
+    settings = types.SimpleNamespace(glossary_path=__import__("pathlib").Path("/nonexistent/glossary.toml"))
+    files = {rel: produce for rel, _key, produce in _pinyin_files(site, settings, b"v")}
+    assert files[pinyin_js(first.slug)]() == b"handed over"
+    assert all(files[pinyin_js(a.slug)]() == pinyin.article_script(a) for a in rest)
