@@ -291,8 +291,9 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
         known = tm.get_scored([k for k, j in planner.jobs.items() if j.result is None])
         # a placeholder an older build let through ("Qaaa") is translated again, never shown
         known = {k: v for k, v in known.items() if not (planner.jobs[k].mapping and has_debris(v[0]))}
-        for k, (v, score) in known.items():
-            planner.jobs[k].result, planner.jobs[k].score = v, score
+        for k, (v, score) in known.items():       # (a memory made before the marker rule too)
+            job = planner.jobs[k]
+            job.result, job.score = drop_invented_marker(job.source, v), score
         todo = [k for k, j in planner.jobs.items() if j.result is None]
         result.from_memory = len(known)
         if todo:
