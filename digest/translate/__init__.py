@@ -293,7 +293,8 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
         known = {k: v for k, v in known.items() if not (planner.jobs[k].mapping and has_debris(v[0]))}
         for k, (v, score) in known.items():       # (a memory made before the marker rule too)
             job = planner.jobs[k]
-            job.result, job.score = drop_invented_marker(job.source, v), score
+            job.result = drop_invented_marker(job.source, day_prepositions(v, job.mapping.values()))
+            job.score = score
         todo = [k for k, j in planner.jobs.items() if j.result is None]
         result.from_memory = len(known)
         if todo:
@@ -415,7 +416,21 @@ def _restore(output: str, j: _Job) -> tuple[str, bool]:
     text, ok = restore(output, j.mapping, token_counts(j.protected))
     if text[:1].islower() and any(text.startswith(v) for v in j.mapping.values()):
         text = text[0].upper() + text[1:]
-    return drop_invented_marker(j.source, text), ok
+    return drop_invented_marker(j.source, day_prepositions(text, j.mapping.values())), ok
+
+
+_DAY = r"the \d{1,2}(?:st|nd|rd|th)\b"
+
+
+def day_prepositions(text: str, values) -> str:
+    """A day of the month put back from a placeholder ("the 24th") reads as a date: the model's
+    own article before it goes ("in the the 27th building" -> "in the 27th building") and "at"
+    before it becomes "on" ("announced at the 24th" -> "announced on the 24th")."""
+    for day in {v for v in values if re.fullmatch(_DAY, v)}:
+        d = re.escape(day)
+        text = re.sub(rf"\b([Tt])he {d}", lambda m: m.group(1) + day[1:], text)
+        text = re.sub(rf"\b([Aa])t {d}", lambda m: ("O" if m.group(1) == "A" else "o") + "n " + day, text)
+    return text
 
 
 def _retry_checks(engine, jobs: list[_Job]) -> int:

@@ -85,3 +85,16 @@ def test_dates_name_only_what_the_source_gives(month, day):
 def test_never_raises(text):
     for zh, en in expressions(text).items():
         assert zh in text and en
+
+
+# the model's own words around a day put back from a placeholder (real WMT21 outputs)
+@pytest.mark.parametrize("en, want", [
+    ("SONA will be published in the the 27th building.", "SONA will be published in the 27th building."),
+    ("Bruno Covas announced at the 24th that the city would cancel", "Bruno Covas announced on the 24th that the city would cancel"),
+    ("The the 17th was sunny.", "The 17th was sunny."),
+    ("At the 17th, it rained.", "On the 17th, it rained."),
+    ("On the 17th, it rained in the 21st century.", "On the 17th, it rained in the 21st century."),
+])
+def test_day_of_the_month_reads_as_a_date(en, want):
+    from digest.translate import day_prepositions
+    assert day_prepositions(en, ["the 17th", "the 24th", "the 27th", "400 million yuan"]) == want
