@@ -14,7 +14,7 @@ of one such bucket plus a filler row of exactly that length (dropped from the
 output). The decoding bound is applied per sentence: an output that reaches its
 own sentence's bound (``decoding_bound``) or repeats itself is translated again
 alone, and a beam search that reached it is searched again with only its filler.
-Measured in ``bench/mt_batch_independence.py``.
+``bench/mt_batch_independence.py`` measures it again.
 
 Every output carries the model's score (mean log-probability per target token).
 ``alternatives`` gives the n best hypotheses of a beam search, for the sentences
