@@ -5,12 +5,16 @@ Speed (measured on WMT21, 2 cores): one batched call on a
 sentence, and ``intra_threads=2`` halves throughput. We submit every batch
 asynchronously at once, so both translator replicas stay busy.
 
-A sentence's translation does not depend on its neighbours: a batch holds only
-sentences of the same length in tokens (no padding), and the decoding-length
-bound is the sentence's own (a runaway output cannot take minutes). Batches cut
-from a length-sorted list used to pad a sentence to the longest of its batch and
-give it that sentence's bound, so the same Chinese got different English in a
-build from scratch and in a build from an older translation memory.
+A sentence's translation does not depend on its neighbours. CTranslate2 pads a
+batch to its longest sentence, and padding changes the floating-point sums
+(on WMT21, 3 of 600 sentences got other words and 6 another score in length-sorted
+batches of 64 than alone). So a sentence is always padded to the same length: its
+length in tokens rounded up to a multiple of ``BUCKET``; a batch holds sentences
+of one such bucket plus a filler row of exactly that length (dropped from the
+output). The decoding bound is applied per sentence: an output that reaches its
+own sentence's bound (``decoding_bound``) or repeats itself is translated again
+alone, and a beam search that reached it is searched again with only its filler.
+``bench/mt_batch_independence.py`` measures it again.
 
 Every output carries the model's score (mean log-probability per target token).
 ``alternatives`` gives the n best hypotheses of a beam search, for the sentences
@@ -34,6 +38,8 @@ from ..errors import BuildError
 from .model_store import ModelPackage
 
 BATCH = 64
+BUCKET = 8         # tokens: every sentence is padded to a multiple of this
+FILLER = "。"       # the piece a batch's filler row repeats
 # one to six whole words repeated three or more times in a row, in any case ("Ha ha ha",
 # "Development, development, development"); "300,000" is not a loop
 LOOP = re.compile(r"(?<![\w,.])([^\W\d][\w'-]*(?:[ ,]+[^\W\d][\w'-]*){0,5})(?:[ ,]+\1(?![\w'-])){2,}",
@@ -80,12 +86,18 @@ class Hyp:
     score: float          # mean log-probability per target token (higher is surer)
 
 
-def same_length_batches(lengths: list[int], size: int = BATCH) -> list[list[int]]:
-    """Indices grouped by equal length, each group cut into batches of at most ``size``."""
+def padded_length(n_tokens: int) -> int:
+    """The length every sentence of ``n_tokens`` is padded to, whatever its batch."""
+    return max(1, -(-n_tokens // BUCKET)) * BUCKET
+
+
+def bucket_batches(lengths: list[int], size: int = BATCH) -> list[list[int]]:
+    """Indices grouped by padded length, each group (in input order) cut into batches of at most
+    ``size - 1``: one row of each batch is the filler."""
     groups: dict[int, list[int]] = {}
     for i, n in enumerate(lengths):
-        groups.setdefault(n, []).append(i)
-    return [g[k:k + size] for n in sorted(groups) for g in (groups[n],) for k in range(0, len(g), size)]
+        groups.setdefault(padded_length(n), []).append(i)
+    return [g[k:k + size - 1] for n in sorted(groups) for g in (groups[n],) for k in range(0, len(g), size - 1)]
 
 
 def _mean_score(result, k: int = 0) -> float:
@@ -125,6 +137,14 @@ class Engine:
     def tokenize(self, texts: list[str]) -> list[list[str]]:
         return self.sp.encode(texts, out_type=str)
 
+    def _submit(self, rows: list[list[str]], bound: int, size: int, **options):
+        """One asynchronous batch: ``rows`` (of one bucket) and the filler row that pads them all to
+        their bucket's length; the futures of ``rows`` only."""
+        filler = [FILLER] * padded_length(max(len(r) for r in rows))
+        futures = self.translator.translate_batch(rows + [filler], max_batch_size=size, asynchronous=True,
+                                                  max_decoding_length=bound, return_scores=True, **options)
+        return futures[:len(rows)]
+
     def translate(self, texts: list[str], on_batch: Callable[[list[int], list[str]], None] | None = None,
                   progress: Callable[[int], None] | None = None) -> list[str]:
         """Translate ``texts`` (sentences); ``on_batch(indices, outputs)`` after each batch."""
@@ -138,28 +158,27 @@ class Engine:
             return []
         toks = self.tokenize(texts)
         pending = []
-        for b in same_length_batches([len(t) for t in toks]):
-            bound = decoding_bound(len(toks[b[0]]))
-            futures = self.translator.translate_batch(
-                [toks[i] for i in b], beam_size=self.beam, max_batch_size=BATCH,
-                max_decoding_length=bound, return_scores=True, asynchronous=True)
-            pending.append((b, bound, futures))
+        for b in bucket_batches([len(t) for t in toks]):
+            bound = max(decoding_bound(len(toks[i])) for i in b)
+            pending.append((b, self._submit([toks[i] for i in b], bound, BATCH, beam_size=self.beam)))
         results: list[Hyp | None] = [None] * len(texts)
-        for b, bound, futures in pending:
+        for b, futures in pending:
             outs: list[Hyp] = []
             retry: list[int] = []
             for j, fut in enumerate(futures):
                 r = fut.result()
-                if looks_looped(r.hypotheses[0], bound):
+                # judged by the sentence's own bound: alone it would have stopped there, and an
+                # output that reaches it is retried whatever its neighbours
+                if looks_looped(r.hypotheses[0], decoding_bound(len(toks[b[j]]))):
                     retry.append(j)
                 outs.append(Hyp(detokenise(r.hypotheses[0]), _mean_score(r)))
-            if retry:
-                # one sentence at a time, so that the retry does not depend on which others looped
-                for j in retry:
-                    r = self.translator.translate_batch(
-                        [toks[b[j]]], beam_size=max(2, self.beam), repetition_penalty=1.2,
-                        no_repeat_ngram_size=3, max_decoding_length=bound, return_scores=True)[0]
-                    outs[j] = Hyp(detokenise(r.hypotheses[0]), _mean_score(r))
+            # one sentence at a time, so that the retry does not depend on which others looped
+            for j in retry:
+                r = self.translator.translate_batch(
+                    [toks[b[j]]], beam_size=max(2, self.beam), repetition_penalty=1.2,
+                    no_repeat_ngram_size=3, max_decoding_length=decoding_bound(len(toks[b[j]])),
+                    return_scores=True)[0]
+                outs[j] = Hyp(detokenise(r.hypotheses[0]), _mean_score(r))
             outs = [Hyp(collapse_repeats(o.text), o.score) for o in outs]
             for i, o in zip(b, outs):
                 results[i] = o
@@ -175,18 +194,23 @@ class Engine:
             return []
         toks = self.tokenize(texts)
         pending = []
-        for b in same_length_batches([len(t) for t in toks], size=16):
-            futures = self.translator.translate_batch(
-                [toks[i] for i in b], beam_size=max(n, self.beam), num_hypotheses=n, max_batch_size=16,
-                max_decoding_length=decoding_bound(len(toks[b[0]])), return_scores=True, asynchronous=True)
-            pending.append((b, futures))
-        out: list[list[Hyp]] = [[] for _ in texts]
+        beam = dict(beam_size=max(n, self.beam), num_hypotheses=n)
+        pending = []
+        for b in bucket_batches([len(t) for t in toks], size=16):
+            bound = max(decoding_bound(len(toks[i])) for i in b)
+            pending.append((b, self._submit([toks[i] for i in b], bound, 16, **beam)))
+        results = [None] * len(texts)
         for b, futures in pending:
             for i, fut in zip(b, futures):
-                r = fut.result()
-                out[i] = [Hyp(collapse_repeats(detokenise(h)), _mean_score(r, k))
-                          for k, h in enumerate(r.hypotheses)]
-        return out
+                results[i] = fut.result()
+        # a search that ran to the sentence's own bound might have ended otherwise alone: redo it
+        # with only its filler, to its own bound
+        redo = [i for i, r in enumerate(results)
+                if any(len(h) >= decoding_bound(len(toks[i])) for h in r.hypotheses)]
+        for i in redo:
+            results[i] = self._submit([toks[i]], decoding_bound(len(toks[i])), 16, **beam)[0].result()
+        return [[Hyp(collapse_repeats(detokenise(h)), _mean_score(r, k)) for k, h in enumerate(r.hypotheses)]
+                for r in results]
 
 
 def translate_all(engine: Engine, texts: Iterable[str]) -> list[str]:

@@ -80,3 +80,42 @@ def test_invented_university_is_retried_or_flagged(make_settings, model_package)
     invented = re.search(r"University|New York", english)
     flagged = [f for f in tr.flags if any(r.startswith("entity") for r in f.reasons)]
     assert not invented or (flagged and flagged[0].block == 0 and flagged[0].sentence == 0), english
+
+
+# WMT21 news (../shared/bench/mt, read at run time, never copied into the repository)
+WMT_ZH = next((p / "shared" / "bench" / "mt" / "newstest2021.zh-en.zh" for p in (REPO.parent, REPO.parent.parent)
+               if (p / "shared" / "bench" / "mt" / "newstest2021.zh-en.zh").is_file()), None)
+
+
+def wmt_sentences_of_varied_lengths(engine, n: int = 36) -> list[str]:
+    """``n`` distinct WMT21 sentences spread over the range of lengths in tokens (short to long)."""
+    seen: dict[str, None] = {}
+    for line in WMT_ZH.read_text(encoding="utf-8").splitlines()[:400]:
+        for s in split_sentences(line):
+            if re.search(r"[\u4e00-\u9fff]", s):
+                seen.setdefault(s, None)
+    pool = sorted(seen, key=lambda s: (len(engine.tokenize([s])[0]), s))
+    return [pool[round(k * (len(pool) - 1) / (n - 1))] for k in range(n)]
+
+
+@pytest.mark.model
+@pytest.mark.skipif(WMT_ZH is None, reason="WMT21 bench data absent (../shared/bench/mt)")
+def test_wmt_sentences_of_mixed_lengths_translate_the_same_in_any_batch(engine):
+    """Batches of mixed lengths are padded; a sentence's English and score must still be its own."""
+    sents = wmt_sentences_of_varied_lengths(engine)
+    lengths = [len(t) for t in engine.tokenize(sents)]
+    assert max(lengths) >= 4 * min(lengths) and len(set(lengths)) > len(sents) // 2, lengths
+    together = dict(zip(sents, engine.translate_scored(sents)))
+    # shuffled (a fixed shuffle), and in two unequal parts with short and long mixed differently
+    mixed = sents[::-1][::3] + sents[::3] + sents[1::3]     # every sentence once
+    assert sorted(mixed) == sorted(sents)
+    shuffled = dict(zip(mixed, engine.translate_scored(mixed)))
+    parts = dict(zip(sents[:7] + sents[7:], engine.translate_scored(sents[:7]) + engine.translate_scored(sents[7:])))
+    assert together == shuffled == parts
+    for s in sents[::5]:
+        assert engine.translate_scored([s])[0] == together[s], s
+    # the beam alternatives of the checks' retry too
+    some = sents[::4]
+    alts = dict(zip(some, engine.alternatives(some)))
+    for s in some[::2]:
+        assert engine.alternatives([s])[0] == alts[s], s
