@@ -87,7 +87,7 @@ WMT_ZH = next((p / "shared" / "bench" / "mt" / "newstest2021.zh-en.zh" for p in 
                if (p / "shared" / "bench" / "mt" / "newstest2021.zh-en.zh").is_file()), None)
 
 
-def wmt_sentences_of_varied_lengths(engine, n: int = 36) -> list[str]:
+def wmt_sentences_of_varied_lengths(engine, n: int = 20) -> list[str]:
     """``n`` distinct WMT21 sentences spread over the range of lengths in tokens (short to long)."""
     seen: dict[str, None] = {}
     for line in WMT_ZH.read_text(encoding="utf-8").splitlines()[:400]:
