@@ -28,6 +28,7 @@ CREDITS = [
                             "(Jörg Tiedemann and Santhosh Thottingal), licensed CC BY 4.0"),
     ("Word segmentation and dictionary", "jieba (MIT licence)"),
     ("Romanisation", "pypinyin (MIT licence)"),
+    ("Names and keyword labels", "CC-CEDICT (MDBG and contributors), licensed CC BY-SA 4.0"),
 ]
 
 CSS = """\

@@ -68,6 +68,9 @@ CREDIT_LINKS = [
     ("Argos Translate", "https://github.com/argosopentech/argos-translate"),
     ("OPUS-MT", "https://github.com/Helsinki-NLP/Opus-MT"),
     ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    # names and keyword labels come from CC-CEDICT (translate/dictionary.py): attribution, share-alike
+    ("CC-CEDICT", "https://cc-cedict.org/wiki/"),
+    ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
 ]
 STATIC_FILES = ("style.css", "site.js", "search.js")
 

@@ -83,7 +83,7 @@ def test_metadata_titles_languages_credits(built):
     opf = _book(built).read("OEBPS/content.opf").decode()
     assert "京口新闻摘要" in opf and "Jingkou News Digest" in opf
     assert "<dc:language>zh-Hans</dc:language>" in opf and "<dc:language>en</dc:language>" in opf
-    assert "CC BY 4.0" in opf and "OPUS-MT" in opf
+    assert "CC BY 4.0" in opf and "OPUS-MT" in opf and "CC-CEDICT" in opf and "CC BY-SA 4.0" in opf
     assert "<dc:date>2024-11-20</dc:date>" in opf         # the newest article, not the clock
 
 

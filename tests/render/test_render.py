@@ -70,6 +70,7 @@ def test_article_content(built):
     assert "machine-translated" in en.find(class_="origin").get_text()
     assert "Argos Translate" in en.find(class_="credit").get_text()
     assert en.find("a", string="CC BY 4.0")["href"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert en.find("a", string="CC-CEDICT") and en.find("a", string="CC BY-SA 4.0")   # names, labels
 
 
 def test_translation_states(built):
