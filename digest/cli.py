@@ -6,6 +6,7 @@ processed) or a build/check failed, 2 on wrong usage (argparse's own).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -189,6 +190,16 @@ def settings_from(args: argparse.Namespace) -> Settings:
         if v is not None and (v is not False or attr == "epub"):   # (--no-epub is the one False flag)
             kw[attr] = v
     return Settings(**kw)
+
+
+def run() -> int:
+    """The process entry point (``build.py``, the ``digest`` command): :func:`main`, then Ctrl-C
+    ignored while the interpreter exits. The outcome is decided and reported by then; Python's
+    shutdown puts SIGINT back to the default action, so a Ctrl-C landing there killed a build
+    that had finished (exit status -2 and no message)."""
+    code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -82,7 +82,7 @@ def editions(out: Path) -> set[int]:
 
 def command(root: Path, *args: str, prelude: str = "") -> list[str]:
     """``build.py ARGS`` on this site; ``prelude``: Python run first, in the same process."""
-    code = f"import sys; sys.path.insert(0, {str(REPO)!r})\n{prelude}\nfrom digest.cli import main\nsys.exit(main())"
+    code = f"import sys; sys.path.insert(0, {str(REPO)!r})\n{prelude}\nfrom digest.cli import run\nsys.exit(run())"
     return [sys.executable, "-c", code, *args, "--quiet", "--content", str(root / "content"),
             "--output", str(root / "output"), "--cache", str(root / "cache")] + (
         ["--seeds", str(root / "no-seeds"), "--tm", str(root / "tm.sqlite3")] if args[:1] != ("check",) else [])
