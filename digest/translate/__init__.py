@@ -342,7 +342,9 @@ def _run_model(planner: _Planner, todo: list[str], package, settings, tm: Transl
     def accept(i: int, text: str, score: float) -> bool:
         """Take ``text`` for job ``i``; False when it fails a check that another hypothesis may pass."""
         j = jobs[i]
-        j.result, j.score, j._reasons = drop_invented_marker(j.source, text), score, None
+        # the same tidying as a sentence read back from the memory, so its flags are the same
+        j.result = drop_invented_marker(j.source, day_prepositions(text, j.mapping.values()))
+        j.score, j._reasons = score, None
         return not retryable(list(j.reasons))
 
     def on_batch(indices: list[int], hyps) -> None:
