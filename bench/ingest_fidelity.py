@@ -45,7 +45,7 @@ import opencc  # noqa: E402
 
 from digest.errors import Reporter  # noqa: E402
 from digest.ingest import ingest_paths, normalise  # noqa: E402
-from digest.ingest.chars import HAN_RE  # noqa: E402
+from digest.chars import HAN_RE  # noqa: E402
 from digest.ingest.script import to_simplified  # noqa: E402
 
 # ../shared from the main checkout; ../../shared from a worktree under /work/wt/

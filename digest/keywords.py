@@ -14,12 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from .article import Article
+from .chars import HAN_RE as _HAN
 from .settings import default_cache_dir
 
 STOPWORDS_PATH = Path(__file__).parent / "data" / "stopwords.txt"
 PREFERRED_POS = ("ns", "nt", "nz", "nr", "n", "vn", "nrt", "j", "l", "eng")
 _lock = threading.Lock()
-_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 @lru_cache(maxsize=1)

@@ -260,9 +260,11 @@ def _keywords_job(a: Article, readings: bool = False
 
 @functools.lru_cache(maxsize=None)
 def code_version(module: str) -> str:
-    """Hash of a stage's source: cached results of an older version of the code are not reused."""
+    """Hash of a stage's source and of the character classes every stage shares (chars.py):
+    cached results of an older version of the code are not reused."""
     base = Path(__file__).parent
     files = sorted((base / module).rglob("*.py")) if (base / module).is_dir() else [base / f"{module}.py"]
+    files.append(base / "chars.py")
     return digest_of(*[p.read_bytes() for p in files if p.exists()])
 
 

@@ -32,7 +32,7 @@ from ..article import Article
 from ..content import has_words
 from ..errors import InputError
 from .annotations import strip_annotations
-from .chars import han_count
+from ..chars import han_count
 from .decode import decode
 from .language import model as language_model
 from .mojibake import remnant_spans, repair_line, unrepaired_run

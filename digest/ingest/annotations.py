@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
-from .chars import HAN_CLASS
+from ..chars import HAN_CLASS
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 PINYIN_LETTERS = "a-zA-Züv" + TONED + TONED.upper() + "ÜV"

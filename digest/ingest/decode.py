@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 
 from ..errors import InputError
-from .chars import HAN_RE, common_han
+from ..chars import HAN_RE, common_han
 
 MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .chars import HAN_RE
+from ..chars import HAN_RE
 from .script import to_simplified
 
 # punctuation and symbols sound Chinese prose uses: scored as a boundary, not as evidence

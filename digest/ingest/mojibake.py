@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .annotations import PINYIN_LETTERS, TONED
-from .chars import HAN_RE
+from ..chars import HAN_CLASS, HAN_RE
 from .language import PROSE_SYMBOLS, char_count, in_word, logprob
 
 MAX_RUN = 32
@@ -61,12 +61,12 @@ REMNANT_RE = re.compile(f"\ufffd+|(?<=[^\\x00-\\x7f])\\?(?=[{PINYIN_LETTERS}]*[{
 # next character nor the two characters after it are part of a dictionary word ("A股", "B计划"
 # and "X光" are prose; "黨M織" is 組 without its first byte), or when a GBK character ending
 # in that byte would make words on both sides (see _fits)
-LONE_AFTER = re.compile("[\u3400-\u9fff《“”「（，、]")
+LONE_AFTER = re.compile(f"[{HAN_CLASS}《“”「（，、]")
 LONE_SYMBOLS = "[\\]^_`{|}~"
-LONE_BEFORE = re.compile("[\u3400-\u9fff，。、；：！？”」]")
+LONE_BEFORE = re.compile(f"[{HAN_CLASS}，。、；：！？”」]")
 # a lone lower-case letter or symbol starting a line of Chinese (``l村振興``: 鄉 lost its first byte),
 # when a GBK character ending in it would make a word with the next one (not ``e租宝``, a name)
-LINE_START = re.compile("[a-z@\\[\\]^_`{|}~](?=[\u3400-\u9fff])")
+LINE_START = re.compile(f"[a-z@\\[\\]^_`{{|}}~](?=[{HAN_CLASS}])")
 # an ASCII byte that can end a GBK pair (0x40-0x7E), right after a character that is not Latin
 _ASCII_AFTER_WIDE = re.compile("[^\x00-\u024f][@-~]")
 

@@ -14,7 +14,7 @@ nothing more (idempotence).
 """
 from __future__ import annotations
 
-from .chars import SENTENCE_FINAL
+from ..chars import SENTENCE_FINAL
 
 HEADING_MAX = 32           # characters; section headings in news pages are short
 NON_OPENING = "，。、；：！？）》」』”’…,.;:!?)%"

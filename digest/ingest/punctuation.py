@@ -9,7 +9,7 @@ never touched (``3.5``). Spans marked as mojibake remnants are left alone.
 """
 from __future__ import annotations
 
-from .chars import is_cjk, is_han
+from ..chars import is_cjk, is_han
 
 SIMPLE = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 

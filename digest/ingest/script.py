@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import opencc
 
-from .chars import HAN_RE
+from ..chars import HAN_RE
 
 
 @lru_cache(maxsize=1)

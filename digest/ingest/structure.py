@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..article import Block
-from .chars import HAN_CLASS
+from ..chars import HAN_CLASS
 from .paragraphs import heading_like, rejoin
 
 H = f"[{HAN_CLASS}]"

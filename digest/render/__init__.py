@@ -200,7 +200,7 @@ def _template_frame(e: BaseException, themes) -> tuple[str | None, int | None]:
 
 def _render_version(themes) -> bytes:
     """What every page depends on besides its context: the templates in use (each from the
-    first theme folder that has it) and the render code."""
+    first theme folder that has it), the render code and the shared character classes."""
     themes = [themes] if isinstance(themes, (str, Path)) else list(themes)
     used: dict[str, Path] = {}
     for d in reversed(themes):
@@ -210,7 +210,7 @@ def _render_version(themes) -> bytes:
                 used[p.relative_to(folder).as_posix()] = p
     h = hashlib.sha256()
     for p in [used[k] for k in sorted(used, key=lambda k: k.rsplit("/", 1)[-1])] + \
-            sorted(Path(__file__).parent.glob("*.py")):
+            sorted(Path(__file__).parent.glob("*.py")) + [Path(__file__).parent.parent / "chars.py"]:
         h.update(p.name.encode() + b"\0" + p.read_bytes())
     return h.digest()
 

@@ -24,8 +24,8 @@ import json
 import re
 
 from ..article import Article
+from ..chars import HAN_RUN_RE as _HAN_RUN
 
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NUMERALS = frozenset("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟第几半")
 _DIGITS = re.compile(r"[0-9０-９%％]")
 NAME_TAGS = frozenset(("nr", "nrfg", "nrt"))

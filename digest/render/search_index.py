@@ -23,9 +23,9 @@ from collections import Counter
 from functools import lru_cache
 
 from . import memo
+from ..chars import HAN_RE as _HAN
 from ..keywords import terms_version
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ALNUM = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 

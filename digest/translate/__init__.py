@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..article import Article, Block, SentenceFlag, Translation
+from ..chars import HAN_RE, HAN_WORD_RE
 from ..content import EN_SUFFIX
 from ..errors import BuildError, InputError, Reporter, progress_bar
 from .glossary import (Glossary, check_terms, has_debris, inline, load_glossary, protect, restore,
@@ -77,7 +78,7 @@ class _Job:
         with nothing Chinese is copied, never checked."""
         if self._reasons is None:
             self._reasons = (tuple(check(self.source, self.result or "", self.score))
-                             if _HAN.search(self.source) else ())
+                             if HAN_RE.search(self.source) else ())
         return self._reasons
 
     @property
@@ -87,11 +88,11 @@ class _Job:
 
 def byline_names(article: Article) -> dict[str, str]:
     """Names from the byline and editor, romanised: they are protected in the body too."""
-    from .romanise import ROLES, _HAN, _SPLIT
+    from .romanise import ROLES, _SPLIT
     names: dict[str, str] = {}
     for field_ in (article.byline, article.editor):
         for tok in _SPLIT.split(field_ or ""):
-            if tok and tok not in ROLES and _HAN.match(tok) and 2 <= len(tok) <= 4:
+            if tok and tok not in ROLES and HAN_WORD_RE.match(tok) and 2 <= len(tok) <= 4:
                 names[tok] = romanise_name(tok)
     return names
 
@@ -107,9 +108,6 @@ def _clean_term(en: str) -> str:
     return en.strip().rstrip(".。").strip()
 
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
 class _Planner:
     """Collects every sentence of the build once, keyed for the translation memory."""
 
@@ -122,7 +120,7 @@ class _Planner:
     def unit(self, text: str, glossary: Glossary) -> list[str]:
         keys = []
         for s in split_sentences(text):
-            if not _HAN.search(s):
+            if not HAN_RE.search(s):
                 # nothing Chinese (a number, a Latin name, a URL): copied, never sent to the model
                 key = "verbatim:" + s
                 self.jobs.setdefault(key, _Job(s, s, {}, [], result=s))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..chars import HAN_RE
 from ..ingest.mojibake import REMNANT_RE
 from .numbers import CURRENCIES, MONEY, MONTHS, SCALES, WEEKDAYS, english_amount, parse_decimal
 
@@ -54,7 +55,6 @@ ENTITIES: dict[str, tuple[str, ...]] = {
     "Soviet": ("苏联", "苏"), "Christmas": ("圣诞",), "Paralympic": ("残奥",),
 }
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # macrons and carons: pinyin tones that European names (Sírio, Cathédrale) do not use
 _PINYIN = re.compile(r"\b\w*[āǎēěīǐōǒūǔǖǘǚǜ]\w*\b")
 # "COVID-19", "Ka-52M", "G20" are names, not quantities (on both sides)
@@ -255,7 +255,7 @@ def check(zh: str, en: str, score: float | None = None, *,
         r = len(en) / n_zh
         if not ratio[0] <= r <= ratio[1]:
             reasons.append(f"length: {r:.1f} English characters per Chinese one (usual {ratio[0]}–{ratio[1]})")
-    han = _HAN.findall(en)
+    han = HAN_RE.findall(en)
     if han:
         reasons.append(f"untranslated: Han characters '{''.join(han)[:12]}' left in English")
     pin = _PINYIN.findall(en)

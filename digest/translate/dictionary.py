@@ -36,7 +36,12 @@ SCHEMA = "3"
 VERSION = f"cedict-{PACKAGE_VERSION}-{DATA_SHA256[:12]}-{SCHEMA}"   # part of translation-memory keys
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
-_HAN_ONLY = re.compile(r"^[\u3400-\u9fff·]+$")
+# The dictionary keeps entries whose simplified form is in U+3400-U+9FFF only (the BMP blocks):
+# this filter is part of VERSION (every translation-memory key), so it is narrower than
+# digest.chars.HAN_CLASS on purpose. Widening it adds 205 CC-CEDICT entries (supplementary-plane
+# forms such as 二𫫇英 dioxin, 𫛭 buzzard) and must come with a SCHEMA bump.
+_CEDICT_HAN = "\u3400-\u9fff"
+_HAN_ONLY = re.compile(f"^[{_CEDICT_HAN}·]+$")
 _PAREN = re.compile(r"\s*[(（][^()（）]*[)）]")
 _CONNECTORS = {"of", "the", "and", "de", "du", "da", "des", "von", "van", "der", "al", "for", "la", "le"}
 _WORD_OK = re.compile(r"^[A-Z][A-Za-z'’.\-]*$|^[a-z]+$")
@@ -61,7 +66,7 @@ def name_part(sense: str) -> str | None:
     ``Huawei (brand)`` -> ``Huawei``; ``Jingkou district of Zhenjiang city ...`` -> ``Jingkou``;
     ``Bank of China`` -> ``Bank of China``; ``surname Wang`` -> None."""
     # cross-references (重慶|重庆[Chong2 qing4]) dropped; the name ends at a parenthesis or comma
-    text = re.sub(r"\S*[\u3400-\u9fff]\S*", "", sense)
+    text = re.sub(rf"\S*[{_CEDICT_HAN}]\S*", "", sense)
     text = re.split(r"[,;:/(（]| - | abbr\.", text, maxsplit=1)[0].strip()
     text = re.sub(r"\s+", " ", text)
     if not text or not text[0].isupper():
@@ -99,7 +104,7 @@ def clean_sense(senses: list[str]) -> str | None:
         while prev != s:
             prev, s = s, _PAREN.sub("", s)
         s = s.split(";")[0].strip(" ,.")
-        if s and not re.search(r"[\u3400-\u9fff|\[\]]", s) and len(s.split()) <= 4:
+        if s and not re.search(rf"[{_CEDICT_HAN}|\[\]]", s) and len(s.split()) <= 4:
             usable.append(s)
     if not usable:
         return None

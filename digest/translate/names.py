@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+from ..chars import HAN_WORD_RE
 from .dictionary import Dictionary
 from .romanise import COMPOUND_SURNAMES, _syllables, romanise_name
 
@@ -73,7 +74,6 @@ ORG_SUFFIXES = ("股份有限公司", "有限公司", "公司", "集团")
 # longer name apart: 李斯 | 博, 蒋口 | 河)
 _PARTICLES = set("的了在和与及是说等也都将向对为从被把让给于以由至到或而并还就才又据称曾已仍")
 WELL_KNOWN = 5_000          # jieba frequency above which the model is left to name a word
-_HAN = re.compile(r"^[\u3400-\u9fff]+$")
 
 
 def _pinyin(text: str) -> str:
@@ -113,7 +113,7 @@ def _place(word: str, d: Dictionary, freq) -> str | None:
         return None
     stem = word[: -len(suffix)]
     tail = stem[-1:] + suffix
-    if len(stem) < 2 or not _HAN.match(stem) or (tail in d.senses and tail not in d.names):
+    if len(stem) < 2 or not HAN_WORD_RE.match(stem) or (tail in d.senses and tail not in d.names):
         return None                          # 沿海地区: 地区 is a word, not 沿海地 + 区
     name = dictionary_name(stem, d, romanised_only=True)
     if name is None:
@@ -165,7 +165,7 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
     def cut_apart(i: int) -> bool:
         """Whether the word before index ``i`` is a fragment of a longer name."""
         def loose(w: str | None) -> bool:
-            return w is not None and len(w) == 1 and bool(_HAN.match(w)) and w not in _PARTICLES
+            return w is not None and len(w) == 1 and bool(HAN_WORD_RE.match(w)) and w not in _PARTICLES
         prev = tagged[i - 2][0] if i >= 2 else None
         nxt = tagged[i][0] if i < len(tagged) else None
         return loose(prev) or loose(nxt)
@@ -176,7 +176,7 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
         if "·" in ((tagged[i - 2][0] if i >= 2 else "") + (tagged[i][0] if i < len(tagged) else "")):
             continue                           # part of a transliterated name (班邦·苏尔约诺)
         if len(word) == 1 and i + 1 < len(tagged) and tagged[i + 1][0] == "街道" and len(tagged[i][0]) == 1 \
-                and all(_HAN.match(c) and c not in _PARTICLES for c in (word, tagged[i][0])):
+                and all(HAN_WORD_RE.match(c) and c not in _PARTICLES for c in (word, tagged[i][0])):
             # a subdistrict whose two-character name jieba cut into characters (谏 | 壁 | 街道)
             out[word + tagged[i][0] + "街道"] = f"{_pinyin(word + tagged[i][0])} {PLACE_SUFFIXES['街道']}"
             i += 2
@@ -189,7 +189,7 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
             out[q] = tagged[i - 2][0] + _pinyin(word) + tagged[i][0]
             i += 1
             continue
-        if len(word) < 2 or not _HAN.match(word):
+        if len(word) < 2 or not HAN_WORD_RE.match(word):
             # a run of one-character abbreviations jieba cut apart (沪 | 苏浙皖)
             if len(word) == 1 and word in ABBREVIATIONS and i < len(tagged):
                 nxt = tagged[i][0]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ..chars import HAN_RUN_RE, HAN_WORD_RE
+
 
 COMPOUND_SURNAMES = {
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙",
@@ -31,7 +33,6 @@ ROLES = {
 }
 # given-name characters whose usual reading in names differs from pypinyin's default
 GIVEN_READINGS = {"泊": "bo", "长": "chang", "茜": "qian", "晟": "sheng", "铫": "yao"}
-_HAN = re.compile(r"^[\u3400-\u9fff]+$")
 _SPLIT = re.compile(r"[\s　、，,／/：:（）()·]+")
 
 
@@ -44,7 +45,7 @@ def _syllables(text: str) -> list[str]:
 def romanise_name(name: str) -> str:
     """``薛诚`` -> ``Xue Cheng``; ``欧阳修`` -> ``Ouyang Xiu``; non-Han text is kept."""
     name = name.strip()
-    if not name or not _HAN.match(name):
+    if not name or not HAN_WORD_RE.match(name):
         return name
     if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES:
         surname, given = name[:2], name[2:]
@@ -69,7 +70,7 @@ def romanise_byline(byline: str | None) -> str | None:
         if tok in ROLES:
             role = ROLES[tok]
             continue
-        name = romanise_name(tok) if _HAN.match(tok) and len(tok) <= 4 else tok
+        name = romanise_name(tok) if HAN_WORD_RE.match(tok) and len(tok) <= 4 else tok
         parts.append(f"{role} {name}" if role else name)
         role = None
     if role:
@@ -77,12 +78,9 @@ def romanise_byline(byline: str | None) -> str | None:
     return ", ".join(parts)
 
 
-_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-
-
 def romanise_leftovers(text: str) -> str:
     """Chinese characters the model left in English output become pinyin (``京口`` -> ``Jingkou``):
     an English page never shows Chinese text it did not mean to."""
-    if not text or not _HAN_RUN.search(text):
+    if not text or not HAN_RUN_RE.search(text):
         return text
-    return _HAN_RUN.sub(lambda m: "".join(_syllables(m.group())).capitalize(), text)
+    return HAN_RUN_RE.sub(lambda m: "".join(_syllables(m.group())).capitalize(), text)

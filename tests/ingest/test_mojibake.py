@@ -4,7 +4,7 @@ import opencc
 import pytest
 
 from digest.ingest import normalise
-from digest.ingest.chars import HAN_RE
+from digest.chars import HAN_RE
 from digest.ingest.mojibake import Repair, repair_line
 from digest.ingest.script import to_simplified
 

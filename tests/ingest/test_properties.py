@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from digest.errors import InputError
 from digest.ingest import article_to_text, normalise
-from digest.ingest.chars import HAN_RE
+from digest.chars import HAN_RE
 from digest.ingest.script import to_simplified
 
 EDITOR_LABELS = ("责任编辑", "责编", "编辑")      # the label of an editor line is not kept

@@ -1,4 +1,10 @@
-"""Character classes shared by the ingest rules: Han, common Han, CJK punctuation.
+"""Character classes shared by every stage: Han, common Han, CJK punctuation.
+
+A leaf module (it imports nothing from the package), so ingest, keywords, translation and
+render all read the same definition of "a Han character": the CJK Unified Ideographs with
+Extension A, the compatibility ideographs, and the supplementary planes (Extensions B-G,
+U+20000-U+3134F, where newer simplified forms such as 𫫇 live). U+4DC0-U+4DFF (the Yijing
+hexagram symbols, between Extension A and the main block) is not Han.
 
 "Common" means a character a news text uses every day: GB2312 level 1 (the
 3755 most frequent simplified characters) or Big5 level 1 (the 5401
@@ -6,7 +12,7 @@ frequently used traditional characters). The set is built from the codecs
 themselves, so no data file is needed. The decoder's plausibility score (GB18030
 or Big5?) relies on it; the mojibake rule does not (a set like this misses
 ordinary characters of either script, such as 羣 or 「」, and is no language
-signal): it uses the character bigram model of :mod:`.language`.
+signal): it uses the character bigram model of :mod:`digest.ingest.language`.
 """
 from __future__ import annotations
 
@@ -14,7 +20,9 @@ import re
 from functools import lru_cache
 
 HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-HAN_RE = re.compile(f"[{HAN_CLASS}]")
+HAN_RE = re.compile(f"[{HAN_CLASS}]")                 # one Han character (search, findall)
+HAN_RUN_RE = re.compile(f"[{HAN_CLASS}]+")            # a run of Han characters
+HAN_WORD_RE = re.compile(rf"\A[{HAN_CLASS}]+\Z")     # a string of Han only (match = fullmatch)
 # full-width / CJK punctuation and the curly quotes Chinese text uses
 CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7"
 SENTENCE_FINAL = "。！？；…”」』）!?;：:"
