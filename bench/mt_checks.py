@@ -25,7 +25,6 @@ scores of the greedy outputs).
 """
 from __future__ import annotations
 
-import argparse
 import collections
 import sys
 import tempfile
@@ -34,7 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from mt_quality import GLOSSARY, load_lines, model_dir, pipeline_lines, pipeline_settings, score  # noqa: E402
+from mt_quality import (GLOSSARY, pipeline_lines, pipeline_settings,  # noqa: E402
+                        score, wmt_inputs, wmt_parser)
 from mt_speed import pipeline_sentences  # noqa: E402
 
 
@@ -77,17 +77,14 @@ def raw_by_sentence(sentences: list[str], pkg: Path) -> tuple[dict[str, str], di
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--limit", type=int, help="only the first N lines")
-    ap.add_argument("--model", type=Path, help="unpacked Argos package (default: the cached zh->en model)")
+    ap = wmt_parser(__doc__)
     ap.add_argument("--compare", type=Path, help="a bench/mt_quality.py --dump TSV to judge with the same checks")
     ap.add_argument("--calibrate", action="store_true", help="print percentiles of the raw model's scores")
     args = ap.parse_args(argv)
 
     from digest.translate.sentences import join_english, split_sentences
 
-    zh, ref = load_lines(args.limit)
-    pkg = model_dir(args.model)
+    zh, ref, pkg = wmt_inputs(args)
     sentences = pipeline_sentences(zh)
     print(f"WMT21 news zh-en: {len(zh)} lines, {len(sentences)} distinct sentences")
 

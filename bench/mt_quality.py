@@ -53,6 +53,20 @@ def load_lines(limit: int | None = None) -> tuple[list[str], list[str]]:
     return zh, en
 
 
+def wmt_parser(doc: str) -> argparse.ArgumentParser:
+    """The options every WMT21 script takes: ``--limit N`` lines and ``--model DIR``."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--limit", type=int, help="only the first N lines")
+    ap.add_argument("--model", type=Path, help="unpacked Argos package (default: the cached zh->en model)")
+    return ap
+
+
+def wmt_inputs(args: argparse.Namespace) -> tuple[list[str], list[str], Path]:
+    """(source lines, reference lines, model folder) that a ``wmt_parser`` command line asks for."""
+    zh, ref = load_lines(args.limit)
+    return zh, ref, model_dir(args.model)
+
+
 def model_dir(arg: Path | None) -> Path:
     from digest.translate.model_store import check_package, default_package_dir
     p = arg or default_package_dir(Settings().cache_dir)
@@ -115,16 +129,13 @@ def score(hyp: list[str], ref: list[str]) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--limit", type=int, help="only the first N lines")
-    ap.add_argument("--model", type=Path, help="unpacked Argos package (default: the cached zh->en model)")
+    ap = wmt_parser(__doc__)
     ap.add_argument("--glossary", type=Path, default=GLOSSARY, help="glossary file (default: content/glossary.toml)")
     ap.add_argument("--no-glossary", action="store_true", help="run the pipeline with an empty glossary")
     ap.add_argument("--dump", type=Path, help="write raw/pipeline outputs side by side to this TSV")
     args = ap.parse_args(argv)
 
-    zh, ref = load_lines(args.limit)
-    pkg = model_dir(args.model)
+    zh, ref, pkg = wmt_inputs(args)
     print(f"WMT21 news zh-en: {len(zh)} lines; model {pkg}")
 
     raw, n_raw, raw_secs = raw_lines(zh, pkg)

@@ -13,15 +13,14 @@
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from mt_quality import GLOSSARY, load_lines, model_dir, pipeline_lines, pipeline_settings, raw_translate  # noqa: E402
+from mt_quality import (GLOSSARY, pipeline_lines, pipeline_settings,  # noqa: E402
+                        raw_translate, wmt_inputs, wmt_parser)
 
 
 def pipeline_sentences(zh: list[str]) -> list[str]:
@@ -35,13 +34,10 @@ def pipeline_sentences(zh: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--limit", type=int, help="only the first N lines")
-    ap.add_argument("--model", type=Path, help="unpacked Argos package (default: the cached zh->en model)")
+    ap = wmt_parser(__doc__)
     args = ap.parse_args(argv)
 
-    zh, _ = load_lines(args.limit)
-    pkg = model_dir(args.model)
+    zh, _, pkg = wmt_inputs(args)
     sentences = pipeline_sentences(zh)
     print(f"WMT21 news zh-en: {len(zh)} lines, {len(sentences)} distinct sentences")
 

@@ -19,7 +19,6 @@ only, as today) and with them ("after"), with BLEU and chrF2 of all lines.
 """
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import tempfile
@@ -31,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import mt_quality  # noqa: E402
-from mt_quality import GLOSSARY, load_lines, model_dir, pipeline_settings, score  # noqa: E402
+from mt_quality import GLOSSARY, pipeline_settings, score, wmt_inputs, wmt_parser  # noqa: E402
 
 # a git worktree sits one level deeper than the main checkout: find ../shared upwards
 for _up in ROOT.parents:
@@ -103,15 +102,12 @@ def run(zh, settings, auto_names: bool):
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--limit", type=int, help="only the first N lines")
-    ap.add_argument("--model", type=Path, help="unpacked Argos package (default: the cached zh->en model)")
+    ap = wmt_parser(__doc__)
     ap.add_argument("--dump", type=Path, help="write the names set with both outputs to this TSV")
     ap.add_argument("--after-only", action="store_true", help="skip the run without automatic names")
     args = ap.parse_args(argv)
 
-    zh, ref = load_lines(args.limit)
-    pkg = model_dir(args.model)
+    zh, ref, pkg = wmt_inputs(args)
     from digest.keywords import set_cache_dir
     from digest.translate.dictionary import load_dictionary
     from digest.translate.names import NameFinder
