@@ -19,19 +19,13 @@ from digest.ingest import ingest_paths, normalise
 from digest.ingest.files import _front_matter
 from digest.ingest.structure import iso_date
 
+from content_files import content_file, refused  # tests/content_files.py
+
 BODY = "正文。\n"
 
 
 def write(tmp_path: Path, front: str, body: str = BODY, name: str = "a.zh.md") -> Path:
-    p = tmp_path / name
-    p.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
-    return p
-
-
-def refused(path: Path) -> InputError:
-    with pytest.raises(InputError) as e:
-        load_article(path)
-    return e.value
+    return content_file(tmp_path, front, body, name)
 
 
 # ------------------------------------------------------------------ dates

@@ -10,25 +10,19 @@ from bs4 import BeautifulSoup
 
 from digest.article import Article, Block
 from digest.content import dump_article, load_article
-from digest.errors import InputError, Reporter
+from digest.errors import Reporter
 from digest.keywords import with_tags
 from digest.settings import Settings
 from digest.site import load_content
 from digest.translate.overrides import load_override
 
+from content_files import content_file, refused  # tests/content_files.py
+
 BODY = "\n正文。\n"
 
 
 def write(folder: Path, front: str, name: str = "a.zh.md") -> Path:
-    p = folder / name
-    p.write_text(f"---\ntitle: 标题\n{front}---\n{BODY}", encoding="utf-8")
-    return p
-
-
-def refused(path: Path) -> InputError:
-    with pytest.raises(InputError) as e:
-        load_article(path)
-    return e.value
+    return content_file(folder, "title: 标题\n" + front, BODY, name)
 
 
 @pytest.mark.parametrize("front, tags", [
