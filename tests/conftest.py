@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,11 @@ def project(tmp_path: Path) -> Path:
         (tmp_path / "content").mkdir()
         shutil.copy(glossary, tmp_path / "content" / "glossary.toml")
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def profile():
+    """A throwaway chromium profile folder for the browser tests (one per test module)."""
+    d = tempfile.mkdtemp(prefix="digest-chromium-")
+    yield d
+    shutil.rmtree(d, ignore_errors=True)

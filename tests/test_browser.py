@@ -11,11 +11,9 @@ stages exist, else rendered from the hand-built SiteData of tests/render/.
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -59,13 +57,6 @@ def site(tmp_path_factory) -> Path:
         from sitedata import build  # tests/render/sitedata.py
         build(out)
     return out
-
-
-@pytest.fixture(scope="module")
-def profile():
-    d = tempfile.mkdtemp(prefix="digest-chromium-")
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
 
 
 def file_url(p: Path, query: str = "", fragment: str = "") -> str:

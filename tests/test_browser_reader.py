@@ -10,7 +10,6 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -61,13 +60,6 @@ def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("reader") / "out"
     build(out, site=site)
     return out
-
-
-@pytest.fixture(scope="module")
-def profile():
-    d = tempfile.mkdtemp(prefix="digest-chromium-")
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
 
 
 def chromium(profile: str, width: int, url: str) -> str:

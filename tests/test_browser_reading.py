@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from test_browser import CHROMIUM, FLAGS, SHOTS, file_url, profile, site  # noqa: F401 (fixtures)
+from test_browser import CHROMIUM, FLAGS, SHOTS, file_url, site  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")]
