@@ -206,8 +206,8 @@ def main() -> None:
                 if args.verbose:
                     for e in r["examples"]:
                         print("    ", e)
-    print(f"\nsynthetic damage: GBK, one byte of a random Han character dropped, read back as GBK "
-          f"(errors='replace')")
+    print("\nsynthetic damage: GBK, one byte of a random Han character dropped, read back as GBK "
+          "(errors='replace')")
     print(f"{'source':<22}{'lines':>7}{'exact':>7}{'exact+�':>9}{'reported':>10}{'wrong':>7}{'missed':>8}"
           f"{'repaired or reported':>22}")
     for name, lines, seed in (("Simplified", simplified, 1), ("Traditional", traditional, 2)):

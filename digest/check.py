@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from html.parser import HTMLParser

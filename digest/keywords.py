@@ -286,7 +286,7 @@ def fold_place_suffixes(words: list[str], is_place=None) -> list[str]:
 
 def extract_keywords(article: Article, k: int = 8) -> list[str]:
     """Up to ``k`` (at most 8, at least 5 when the text has them) keywords, best first."""
-    jieba = segmenter()
+    segmenter()                       # jieba loaded, with the glossary's terms
     k = max(5, min(k, 8))
     text = keyword_text(article)
     with _lock:

@@ -1,13 +1,11 @@
 """digest.toml: the schema, errors naming the file and the key's line, flags over the file."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, strategies as st
 
 from digest.cli import main, make_parser, settings_from
-from digest.config import SCHEMA, key_line, load_config, parse_config
+from digest.config import SCHEMA, key_line, load_config
 from digest.errors import BuildError
 
 GOOD = '''# a site

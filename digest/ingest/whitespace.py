@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from ..chars import CJK_PUNCT
-
 SPACES_RE = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\x01-\x08\x0b\x0e-\x1f\x7f]")
 FULLWIDTH_PUNCT = "，。、；：！？（）《》「」『』【】“”‘’…—"

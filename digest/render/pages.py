@@ -600,7 +600,7 @@ def search_entries_by_article(site) -> tuple["_Entries", dict[str, str]]:
     segmenting; the others are made on every core when there are many (a clean build)."""
     from ..keywords import terms_version
     from ..parallel import map_cores
-    from .search_index import doc_entry, entries
+    from .search_index import entries
     version = terms_version()
     identities = getattr(site, "identities", {})
     keys = {a.slug: quick_digest((identities[a.slug], version)) for a in site.articles if a.slug in identities}

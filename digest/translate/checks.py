@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from ..chars import HAN_RE
 from ..ingest.mojibake import REMNANT_RE
-from .numbers import CURRENCIES, MONEY, MONTHS, SCALES, WEEKDAYS, english_amount, parse_decimal
+from .numbers import MONEY, MONTHS, SCALES, WEEKDAYS, english_amount, parse_decimal
 
 # mean log-probability per target token below which a sentence is among the model's
 # least confident: about the lowest 1 % of WMT21 sentences (greedy percentiles measured by

@@ -27,8 +27,6 @@ these (see glossary.Glossary.with_names).
 """
 from __future__ import annotations
 
-import re
-
 from ..chars import HAN_WORD_RE
 from .dictionary import Dictionary
 from .romanise import COMPOUND_SURNAMES, _syllables, romanise_name

@@ -8,7 +8,6 @@ the model.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import subprocess

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from sitedata import HOSTILE, build, make_site
+from sitedata import build, make_site
 
 from digest.check import check_site
 from digest.render import urls

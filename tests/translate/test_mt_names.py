@@ -4,7 +4,6 @@ from __future__ import annotations
 import gzip
 import io
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
