@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import random
 import re
 import sys
@@ -48,11 +47,7 @@ from digest.ingest import ingest_paths, normalise  # noqa: E402
 from digest.chars import HAN_RE  # noqa: E402
 from digest.ingest.script import to_simplified  # noqa: E402
 
-# ../shared from the main checkout; ../../shared from a worktree under /work/wt/
-WMT = next((p for p in (Path(os.environ.get("DIGEST_MT_DIR") or ROOT.parent / "shared" / "bench" / "mt")
-                         / "newstest2021.zh-en.zh",
-                        ROOT.parent.parent / "shared" / "bench" / "mt" / "newstest2021.zh-en.zh")
-            if p.exists()), ROOT.parent / "shared" / "bench" / "mt" / "newstest2021.zh-en.zh")
+from mt_quality import ZH_FILE as WMT  # noqa: E402  (found the same way as every WMT21 script)
 PER_ARTICLE = 10
 REPAIRED = re.compile(r"^mojibake: '.*' repaired as ")
 

@@ -39,7 +39,7 @@ import corpus  # noqa: E402
 
 PY = ROOT / ".venv" / "bin" / "python"
 PELICAN = ROOT / ".venv" / "bin" / "pelican"
-HUGO = Path("/usr/bin/hugo")
+HUGO = Path(os.environ.get("DIGEST_HUGO") or shutil.which("hugo") or "hugo")   # $DIGEST_HUGO, else on PATH
 # the zh->en model, passed to this project's build as --model when it exists (every block of the
 # corpus is human-translated, so the model is needed at most for keyword labels)
 MODEL = [os.environ.get("DIGEST_MODEL")]   # default: the model in ~/.cache/digest (build.py fetch-model)
