@@ -2,10 +2,11 @@ import re
 
 import pytest
 
+from digest.chars import HAN_CLASS
 from digest.ingest import normalise
 from digest.ingest.annotations import strip_annotations
 
-PINYIN_ANN = re.compile(r"[\u4e00-\u9fff][(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]")
+PINYIN_ANN = re.compile(f"[{HAN_CLASS}][(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]")
 
 
 def test_seed003_has_151_and_none_remain(art003, seed003):

@@ -1,5 +1,6 @@
 import pytest
 
+from digest.chars import HAN_CLASS
 from digest.ingest.punctuation import fullwidth
 
 
@@ -29,4 +30,4 @@ def test_seed003_no_halfwidth_next_to_chinese(art003):
     a = art003.article
     for text in [a.title, a.subtitle, a.byline] + [b.text for b in a.blocks]:
         text = text.replace("勇?lián)", "")
-        assert not re.search(r"[\u4e00-\u9fff“”][,:;?!()]|[,:;?!()][\u4e00-\u9fff]", text), text
+        assert not re.search(f"[{HAN_CLASS}“”][,:;?!()]|[,:;?!()][{HAN_CLASS}]", text), text

@@ -19,12 +19,12 @@ import pytest
 from bs4 import BeautifulSoup
 
 from digest.errors import Reporter
+from digest.chars import HAN_RE as HAN
 from digest.settings import Settings, default_cache_dir
 from digest.site import build
 from digest.translate.model_store import default_package_dir
 
 REPO = Path(__file__).resolve().parents[2]
-HAN = re.compile(r"[\u3400-\u9fff]")
 
 pytestmark = pytest.mark.skipif(not (default_package_dir(default_cache_dir()) / "model" / "model.bin").exists(),
                                 reason="the model is not fetched (./make.sh test fetches it)")

@@ -8,6 +8,8 @@ import posixpath
 from bs4 import BeautifulSoup
 from pypinyin import lazy_pinyin
 
+from digest.chars import HAN_WORD_RE
+
 from sitedata import build, make_site
 
 
@@ -68,7 +70,7 @@ def test_the_keyword_index_is_alphabetical(built):
     en = [a.get_text() for a in soup(out / "en/keywords/index.html").select(".kwcloud li a")]
     assert len(en) >= 4 and en == sorted(en, key=str.casefold), en
     zh = [a.get_text() for a in soup(out / "zh/keywords/index.html").select(".kwcloud li a")]
-    han = [k for k in zh if all("\u4e00" <= c <= "\u9fff" for c in k)]
+    han = [k for k in zh if HAN_WORD_RE.match(k)]
     assert len(han) >= 3
     assert han == sorted(han, key=lambda k: lazy_pinyin(k)), han
 

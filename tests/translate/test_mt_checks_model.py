@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from digest.article import Article, Block
+from digest.chars import HAN_RE
 from digest.errors import Reporter
 from digest.translate import translate_site
 from digest.translate.sentences import split_sentences
@@ -32,7 +33,7 @@ def seed_sentences() -> list[str]:
     for p in sorted((REPO / "content").glob("*.zh.md")):
         for line in p.read_text(encoding="utf-8").splitlines():
             for s in split_sentences(line):
-                if re.search(r"[\u4e00-\u9fff]", s):
+                if HAN_RE.search(s):
                     out.setdefault(s, None)
     return list(out)
 
@@ -92,7 +93,7 @@ def wmt_sentences_of_varied_lengths(engine, n: int = 20) -> list[str]:
     seen: dict[str, None] = {}
     for line in WMT_ZH.read_text(encoding="utf-8").splitlines()[:400]:
         for s in split_sentences(line):
-            if re.search(r"[\u4e00-\u9fff]", s):
+            if HAN_RE.search(s):
                 seen.setdefault(s, None)
     pool = sorted(seen, key=lambda s: (len(engine.tokenize([s])[0]), s))
     return [pool[round(k * (len(pool) - 1) / (n - 1))] for k in range(n)]

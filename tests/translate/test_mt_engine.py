@@ -7,6 +7,7 @@ import re
 import pytest
 
 from digest.article import Article, Block
+from digest.chars import HAN_RE
 from digest.errors import Reporter
 from digest.translate import translate_site
 from digest.translate.engine import collapse_repeats, decoding_bound, detokenise, looks_looped
@@ -101,7 +102,7 @@ def test_names_and_places_from_the_seeds(seed_run):
         assert term in english, english
     assert english.count("Jingkou District") >= 2 and english.count("Dayu Mountain") >= 3
     assert not re.search(r"Kyoto|Kyoguchi|QZ[A-Z]", english), english
-    assert not re.search(r"[\u3400-\u9fff]", english), english
+    assert not HAN_RE.search(english), english
     assert [b.kind for b in tr.blocks] == [b.kind for b in art.blocks]
     assert tr.byline == "Reporter Jing Bo, Correspondent Zhang Zheyi"
     assert tr.origin == "machine" and res.glossary_misses == 0

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from digest.article import Article, Block
+from digest.chars import HAN_RE
 from digest.errors import BuildError, Reporter
 from digest.translate.dictionary import (VERSION, Dictionary, build, cache_path, load_dictionary, name_part,
                                          parse, split_name)
@@ -174,7 +175,7 @@ def test_names_are_a_pure_function_of_the_sentence(finder, tmp_path_factory, sen
     fresh = NameFinder(finder.dictionary)
     assert fresh(sentence) == names                    # no state carried between sentences
     for zh, en in names.items():
-        assert zh in sentence and en and en.isascii() and not re.search(r"[\u3400-\u9fff]", en)
+        assert zh in sentence and en and en.isascii() and not HAN_RE.search(en)
 
 
 def test_the_glossary_wins_over_automatic_names():
@@ -214,7 +215,7 @@ def test_names_through_the_model(make_settings, model_package, zh, want, not_wan
     en = translate_site([art], [], s, quiet()).translations["n"].blocks[0].text
     assert want in en, en
     assert not_want is None or not re.search(not_want, en), en
-    assert not has_debris(en) and not re.search(r"[\u3400-\u9fff]", en), en
+    assert not has_debris(en) and not HAN_RE.search(en), en
 
 
 @pytest.mark.model
