@@ -7,7 +7,7 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -20,6 +20,25 @@ STATIC_FILES = ("style.css", "site.js", "search.js")     # a theme must have the
 
 # another checkout's build (another code version) may be using its folder right now
 TEMPLATE_CACHE_MAX_AGE = 7 * 24 * 3600
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja2's environment, with ``x.name`` on a plain dict looked up as the key first.
+
+    Jinja2 tries the attribute and then the key, so every ``nav.home`` of a template raised
+    and caught an AttributeError (a third of a page's rendering). A dict has no attributes but
+    its methods, so for any other name the key is the same answer, found without raising."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
 
 def make_env(theme_dir: Path | list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
     """The theme's Jinja2 environment; given several theme folders (most specific first), each
@@ -46,7 +65,7 @@ def make_env(theme_dir: Path | list[Path], cache_dir: Path | None = None) -> jin
     # (the bytecode cache keys each template by its file name too, so an override never
     # reuses the packaged template's compiled code)
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(Path(d) / "templates")) for d in dirs])
-    return jinja2.Environment(loader=loader, bytecode_cache=cache, **options)
+    return _Environment(loader=loader, bytecode_cache=cache, **options)
 
 
 def _prune_template_caches(parent: Path) -> None:
