@@ -91,7 +91,7 @@ class SiteView:
         all_kws = [k for a in self.articles for k in site.keywords.get(a.slug, [])]
         self.kslug = urls.keyword_slugs(all_kws)
         self.down_items: dict[tuple[str, str], dict] = {}
-        self._kw_links: dict[tuple[str, str, str], list[dict]] = {}
+        self._kw_links: dict[tuple[str, str, str], dict] = {}
         self._pos = {x.slug: i for i, x in enumerate(self.articles)}
         # a keyword has a page of its own when this many articles have it (else it is a plain
         # label on its article, and the keyword index links it straight to that article)
@@ -152,16 +152,18 @@ class SiteView:
 
     def kw_links(self, a: Article, lang: str, path: str) -> list[dict]:
         """An article's keywords as links from the page at ``path`` (a plain label when the
-        keyword has no page). The links depend only on the page's folder, so they are made
-        once per article, language and folder (the lists are shared: never changed)."""
-        key = (a.slug, lang, posixpath.dirname(path))
-        links = self._kw_links.get(key)
-        if links is None:
-            links = self._kw_links[key] = [
-                {"label": self.kw_label(k, lang),
-                 "href": urls.rel(path, urls.keyword(lang, self.kslug[k])) if self.has_page(k) else None}
-                for k in dict.fromkeys(self.site.keywords.get(a.slug, []))]
-        return links
+        keyword has no page). A link depends only on the keyword, the language and the page's
+        folder, so each is made once (the dicts are shared: never changed)."""
+        folder = posixpath.dirname(path)
+        out = []
+        for k in dict.fromkeys(self.site.keywords.get(a.slug, [])):
+            link = self._kw_links.get((k, lang, folder))
+            if link is None:
+                link = self._kw_links[(k, lang, folder)] = {
+                    "label": self.kw_label(k, lang),
+                    "href": urls.rel(path, urls.keyword(lang, self.kslug[k])) if self.has_page(k) else None}
+            out.append(link)
+        return out
 
 
 def common(cx: SiteView, path: str, lang: str, title: str, alternates: dict[str, str] | None = None,

@@ -114,7 +114,7 @@ def parallel_page(cx: SiteView, a: Article) -> Page:
     hid = _heading_ids(a)
     rows = []
     flagged, stale_blocks = block_marks(t)
-    from .align import sentence_pairs, spans
+    from .align import sentence_pairs, spans      # (imports the translate package: only when needed)
     per_sentence = t.sentences if t is not None else None
     for i, b in enumerate(a.blocks):
         eb = t.blocks[i] if t is not None else None

@@ -53,10 +53,11 @@ def plan_pages(site: SiteData, settings: Settings, env: jinja2.Environment | Non
         head = (kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(kchunks))
         kw_pages[kw] = [(n, chunk, head + (n,) + tuple(map(cx.item_id, chunk)))
                         for n, chunk in enumerate(kchunks, 1)]
-    index_deps = tuple((kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(cx.by_kw[kw]),
-                        None if cx.has_page(kw) else cx.by_kw[kw][0].slug) for kw in sorted(cx.by_kw))
+    # (every keyword: hashed once for both languages' index pages)
+    index_deps = digest_of(*((kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(cx.by_kw[kw]),
+                              None if cx.has_page(kw) else cx.by_kw[kw][0].slug) for kw in sorted(cx.by_kw)))
     for lang in urls.LANGS:
-        pages.append(lazy(urls.keywords_index(lang), "keywords.html", (lang,) + index_deps,
+        pages.append(lazy(urls.keywords_index(lang), "keywords.html", (lang, index_deps),
                           lambda lang=lang: keyword_index_page(cx, lang)))
         for kw in kws:
             pages += [lazy(urls.keyword(lang, cx.kslug[kw], n), "keyword.html", (lang,) + deps,
