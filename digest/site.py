@@ -19,40 +19,19 @@ import shutil
 import sys
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .article import Article, Translation
+from .article import Article
 from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article, orphan_files
 from .errors import InputError, Reporter, progress_bar
 from .lock import site_lock
 from .publish import no_interrupt, publish_changes, publish_staging, recover, safe_rel, staging_path
 from .settings import Settings
+from .sitedata import SiteData, sort_articles
 from .state import BuildState, cache_lookup, cache_save, cached_stage, digest_of, tree_stat
-
-MODEL_CREDIT = ("Machine translation: Argos Translate translate-zh_en-1_9 "
-                "(derived from OPUS-MT), CC BY 4.0")
-
-
-@dataclass
-class SiteData:
-    """Everything the renderer needs, computed before anything is written."""
-
-    articles: list[Article]                               # sorted: newest first, then slug
-    translations: dict[str, Translation] = field(default_factory=dict)
-    keywords: dict[str, list[str]] = field(default_factory=dict)   # slug -> Chinese keywords
-    keyword_en: dict[str, str] = field(default_factory=dict)       # Chinese keyword -> English label
-    model_credit: str = MODEL_CREDIT
-    # slug -> a digest that changes whenever the article or its translation may have changed
-    # (content file stat + translation cache key), so the renderer can tell unchanged
-    # articles without hashing their text; empty when the data was made another way
-    identities: dict[str, str] = field(default_factory=dict)
-    zh_hashes: dict[str, str] = field(default_factory=dict)        # slug -> Article.zh_hash()
-    # slug -> its zh/<slug>.pinyin.js, zlib-compressed: made by the keyword stage while the
-    # article's segmentation is at hand (see render._pinyin_files); absent: made when rendered
-    pinyin: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,14 +59,6 @@ class BuildResult:
 def counted(n: int, noun: str) -> str:
     """``1 article``, ``2 articles``, ``0 articles``: English nouns of this summary only."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def sort_articles(articles: list[Article]) -> list[Article]:
-    """Newest first (articles without a date last), then by slug: stable everywhere."""
-    dated = sorted((a for a in articles if a.date), key=lambda a: a.slug)
-    dated.sort(key=lambda a: a.date, reverse=True)
-    undated = sorted((a for a in articles if not a.date), key=lambda a: a.slug)
-    return dated + undated
 
 
 # ---------------------------------------------------------------- fingerprint
@@ -250,7 +221,7 @@ def _keywords_job(a: Article, readings: bool = False
     ``readings``) its pinyin script, zlib-compressed: made while its segmentation is at hand
     (run in a worker on large builds)."""
     from .keywords import extract_keywords
-    from .render.pages import zh_search_entry
+    from .render.entries import zh_search_entry
     kws, entry = extract_keywords(a), zh_search_entry(a)
     if not readings:
         return kws, entry, None

@@ -47,7 +47,7 @@ def site(tmp_path_factory):
     sys.path.insert(0, str(REPO / "tests" / "render"))
     from sitedata import _machine, build, make_site
     from digest.article import Article, Block
-    from digest.site import sort_articles
+    from digest.sitedata import sort_articles
     site = make_site()
     # a query word early, then, far below, the whole phrase / every query word together
     far = Article(slug="far-apart", title="港口新闻", date="2024-11-01",

@@ -11,10 +11,15 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import BuildError, Reporter
+from ..settings import Settings
+from ..sitedata import SiteData
 from ..state import digest_of
 from . import feeds, urls
-from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, render_page,
-                    search_entries_by_article, stable_digest)
+from .entries import feed_entries, search_entries_by_article
+from .environment import STATIC_FILES, make_env, render_page
+from .keys import key_of, stable_digest
+from .pages import Page
+from .plan import plan_pages
 from .search_index import index_js
 
 __all__ = ["render_site", "render_files", "plan_pages", "render_page", "make_env", "Page"]
@@ -36,20 +41,15 @@ def _static_files(theme_dirs: Path | list[Path]) -> dict[str, bytes]:
     return out
 
 
-def theme_dirs_of(settings) -> list[Path]:
-    dirs = getattr(settings, "theme_dirs", None)
-    return [Path(d) for d in dirs] if dirs else [Path(settings.theme_dir)]
-
-
-def render_files(site, settings, reporter: Reporter, *,
+def render_files(site: SiteData, settings: Settings, reporter: Reporter, *,
                  tell_no_base_url: bool = True) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
     """Every output file: (output path, content key, produce bytes). Deterministic order.
     ``tell_no_base_url``: say that feeds need --base-url (a build says it once per site)."""
-    themes = theme_dirs_of(settings)
+    themes = settings.theme_dirs
     theme = themes[0]
     if not any((Path(d) / "templates").is_dir() for d in themes):
         raise BuildError(f"theme not found: {theme} (no templates/ folder)", path=theme)
-    env = make_env(themes, getattr(settings, "cache_dir", None))
+    env = make_env(themes, settings.cache_dir)
     files: dict[str, bytes] = {}
     pages = plan_pages(site, settings, env)
     base = _render_version(themes)
@@ -61,12 +61,12 @@ def render_files(site, settings, reporter: Reporter, *,
     files.update(_static_files(themes))
     yield from _search_files(site, base)
     yield from _pinyin_files(site, settings, base)
-    if getattr(settings, "epub", False):
+    if settings.epub:
         yield _epub_file(site, settings, base)
     if settings.base_url:
         for lang in urls.LANGS:
             title = settings.site_title_zh if lang == "zh" else settings.site_title_en
-            entries = feed_entries(site, lang, getattr(settings, "feed_size", 0))
+            entries = feed_entries(site, lang, settings.feed_size)
             files[urls.atom(lang)] = feeds.atom_feed(lang, title, entries, settings.base_url)
         groups = [{"zh-Hans": urls.home()}]
         dates = [max(filter(None, map(feeds.lastmod, site.articles)), default=None)]
@@ -119,8 +119,8 @@ def _pinyin_files(site, settings, version: bytes) -> Iterator[tuple[str, str, Ca
         terms = (st.st_size, st.st_mtime_ns)
     except OSError:
         terms = None
-    hashes = getattr(site, "zh_hashes", {})
-    ready = getattr(site, "pinyin", {})
+    hashes = site.zh_hashes
+    ready = site.pinyin
     for a in site.articles:
         zh = hashes.get(a.slug) or a.zh_hash()
         key = digest_of("pinyin", version.hex(), zh, terms)[:32]
@@ -134,9 +134,9 @@ def _epub_file(site, settings, version: bytes) -> tuple[str, str, Callable[[], b
     an article or its translation changes, and then each unchanged article's page comes
     compressed from the memo (``epub`` table): an edit compresses one article."""
     from . import epub, memo
-    from .pages import origin_text
+    from .context import origin_text
 
-    identities = getattr(site, "identities", {})
+    identities = site.identities
 
     def aligned(a):
         t = site.translations.get(a.slug)
@@ -145,7 +145,7 @@ def _epub_file(site, settings, version: bytes) -> tuple[str, str, Callable[[], b
     def member(a):
         def compute():
             t = aligned(a)
-            notice = origin_text(t.origin, getattr(t, "translator", None)) if t is not None else \
+            notice = origin_text(t.origin, t.translator) if t is not None else \
                 origin_text("missing", None)
             return epub.article_member(a, t, notice)
         if a.slug not in identities:
@@ -215,7 +215,7 @@ def _render_version(themes) -> bytes:
     return h.digest()
 
 
-def render_site(site, settings, out_dir: Path, reporter: Reporter) -> None:
+def render_site(site: SiteData, settings: Settings, out_dir: Path, reporter: Reporter) -> None:
     """Write the whole site into ``out_dir`` (a fresh staging folder)."""
     out_dir = Path(out_dir)
     root = out_dir.resolve()

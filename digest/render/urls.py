@@ -180,14 +180,15 @@ def static(name: str) -> str:
 
 def rel(from_path: str, to_path: str, anchor: str | None = None) -> str:
     """Relative URL from the page at ``from_path`` to the file ``to_path`` (both output paths)."""
-    r = _rel(from_path, to_path)
+    r = _rel(from_path[:from_path.rfind("/") + 1], to_path)      # (only the folder matters)
     return r + (f"#{anchor}" if anchor else "")
 
 
 @lru_cache(maxsize=65536)
-def _rel(from_path: str, to_path: str) -> str:
-    """posixpath.relpath for our normalised relative paths, without its abspath calls (10x faster)."""
-    src = from_path.split("/")[:-1]
+def _rel(from_folder: str, to_path: str) -> str:
+    """posixpath.relpath for our normalised relative paths, without its abspath calls (10x faster);
+    ``from_folder`` is "" or ends with "/"."""
+    src = from_folder.split("/")[:-1]
     dst = to_path.split("/")
     i = 0
     while i < len(src) and i < len(dst) - 1 and src[i] == dst[i]:

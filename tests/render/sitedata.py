@@ -8,7 +8,7 @@ from digest.article import Article, Block, Translation
 from digest.errors import Reporter
 from digest.render import render_site
 from digest.settings import Settings
-from digest.site import SiteData, sort_articles
+from digest.sitedata import SiteData, sort_articles
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTILE = [

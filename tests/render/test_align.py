@@ -47,3 +47,14 @@ def test_spans_escape_text():
 def test_split_english_loses_nothing(parts):
     text = " ".join(parts)
     assert " ".join(split_english(text)).split() == text.split()
+
+
+@given(st.from_regex(r"[a-z0-9]{1,4}", fullmatch=True), st.lists(st.text(max_size=12), max_size=4),
+       st.sampled_from(["", " "]))
+def test_spans_are_what_markup_format_makes(row_id, sentences, sep):
+    # spans() writes its HTML without Markup.format (3x faster): the same bytes, hostile text too
+    from markupsafe import Markup
+    made = Markup(sep).join(Markup('<span class="s" data-s="{}">{}</span>').format(f"{row_id}-{n}", s)
+                            for n, s in enumerate(sentences, 1))
+    got = spans(row_id, sentences, sep)
+    assert isinstance(got, Markup) and str(got) == str(made)

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from digest.article import Article, Block, HumanIssue, SentenceFlag, Translation
-from digest.site import SiteData, sort_articles
+from digest.sitedata import SiteData, sort_articles
 from sitedata import build
 
 ZH = Article(slug="marked", title="京口新闻", date="2024-11-20",

@@ -343,7 +343,8 @@ def test_keyword_slugs_unique():
 
 def test_compiled_templates_are_cached_and_follow_template_edits(tmp_path):
     import shutil
-    from digest.render.pages import Page, make_env, render_page
+    from digest.render.environment import make_env, render_page
+    from digest.render.pages import Page
     theme = tmp_path / "theme"
     shutil.copytree(Path(__file__).resolve().parents[2] / "digest" / "themes" / "default", theme)
     (theme / "templates" / "t.html").write_text("one {{ x }}", encoding="utf-8")
@@ -367,8 +368,9 @@ def test_template_cache_of_another_checkout_in_use_is_kept_and_its_loss_is_harml
     import os
     import shutil
     import time
-    from digest.render import pages
-    from digest.render.pages import Page, make_env, render_page
+    from digest.render import environment
+    from digest.render.environment import make_env, render_page
+    from digest.render.pages import Page
     theme = tmp_path / "theme"
     shutil.copytree(Path(__file__).resolve().parents[2] / "digest" / "themes" / "default", theme)
     (theme / "templates" / "t.html").write_text("one {{ x }}", encoding="utf-8")
@@ -377,7 +379,7 @@ def test_template_cache_of_another_checkout_in_use_is_kept_and_its_loss_is_harml
     stale = cache / "templates" / "version-unused-for-weeks"
     for d in (recent, stale):
         d.mkdir(parents=True)
-    old = time.time() - pages.TEMPLATE_CACHE_MAX_AGE - 60
+    old = time.time() - environment.TEMPLATE_CACHE_MAX_AGE - 60
     os.utime(stale, (old, old))
     env = make_env(theme, cache)
     assert recent.is_dir() and not stale.exists()
