@@ -154,8 +154,8 @@ def main() -> int:
         st_o = [Counter(tokens_zh("\n".join([x.title] + [b.text for b in x.blocks]), old)) for x in articles]
         st_n = [Counter(tokens_zh("\n".join([x.title] + [b.text for b in x.blocks]), new)) for x in articles]
         row("search token counts alike (per article)", sum(x == y for x, y in zip(st_o, st_n)), len(articles))
-        rd_o = [word_readings(old.cut(x), old) for x in lines]
-        rd_n = [word_readings(new.cut(x), new) for x in lines]
+        rd_o = [word_readings([(w, old.tag(w), old.known(w)) for w in old.tok.lcut(x)]) for x in lines]
+        rd_n = [word_readings(new.tagged(x)) for x in lines]
         row("pinyin readings alike (per line)", sum(x == y for x, y in zip(rd_o, rd_n)), len(lines))
 
         # speed: segment + dictionary tag of every line, memo emptied each round

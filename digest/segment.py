@@ -47,6 +47,9 @@ def _jieba_pieces(word: str) -> list[str]:
     return [p for p in _JIEBA_SKIP.split(word) if p]
 
 
+Word = tuple[str, "str | None", bool]      # a word, its dictionary tag (or None), whether known
+
+
 @dataclass
 class Idf:
     """jieba.analyse's IDF weights (a mapping word -> weight) and their median."""
@@ -67,7 +70,7 @@ class Segmenter:
         self._rj = None
         self._lex = False                       # not opened yet (None: none to be had)
         self._idf: Idf | None = None
-        self._lines: dict[str, tuple[tuple[str, str | None], ...]] = {}
+        self._lines: dict[str, tuple[Word, ...]] = {}
         self._tags: dict[str, str | None] = {}
         self._jieba_ready = False
 
@@ -83,7 +86,7 @@ class Segmenter:
                     self._rj = rj
         return self._rj
 
-    def _tagged_line(self, line: str) -> tuple[tuple[str, str | None], ...]:
+    def _tagged_line(self, line: str) -> tuple[Word, ...]:
         found = self._lines.get(line)
         if found is None:
             if _RJIEBA_ONLY_HAN.search(line):
@@ -93,30 +96,30 @@ class Segmenter:
             if len(self._lines) > _MEMO_LINES:
                 self._lines.clear()
             self._lines[line] = found
-            self._tags.update(found)
+            self._tags.update((w, t) for w, t, _ in found)
         return found
 
-    def _tagged_words(self, tagged) -> tuple[tuple[str, str | None], ...]:
+    def _tagged_words(self, tagged) -> tuple[Word, ...]:
         """rjieba's (word, tag) pairs as jieba's words with their dictionary tags (rjieba also
         tags words its dictionary lacks: names its HMM found nr, others x, m or eng)."""
         has = self._engine().has_word
-        out: list[tuple[str, str | None]] = []
+        out: list[Word] = []
         for word, tag in tagged:
             if has(word):
-                out.append((word, tag or None))
+                out.append((word, tag or None, True))
                 continue
             pieces = _jieba_pieces(word)
             if len(pieces) > 1:
-                out += [(p, self.tag(p)) for p in pieces]
+                out += [self._word(p) for p in pieces]
             else:
-                out.append((word, None))
+                out.append((word, None, False))
         return tuple(out)
 
-    def _tagged_blocks(self, line: str) -> tuple[tuple[str, str | None], ...]:
+    def _tagged_blocks(self, line: str) -> tuple[Word, ...]:
         """A line with characters rjieba counts as Chinese and jieba does not (rare ones from
         the CJK extensions): jieba.cut's own loop over the line, rjieba inside each block."""
         rj = self._engine()
-        out: list[tuple[str, str | None]] = []
+        out: list[Word] = []
         for block in _JIEBA_BLOCK.split(line):
             if not block:
                 continue
@@ -124,8 +127,11 @@ class Segmenter:
                 out += self._tagged_words(rj.tag(block))
             else:                                        # not a word character to jieba: as it is
                 for x in _JIEBA_SPACE.split(block):
-                    out += [(x, self.tag(x))] if _JIEBA_SPACE.match(x) else [(c, self.tag(c)) for c in x]
+                    out += [self._word(x)] if _JIEBA_SPACE.match(x) else [self._word(c) for c in x]
         return tuple(out)
+
+    def _word(self, word: str) -> Word:
+        return (word, self.tag(word), self.known(word))
 
     def _dictionary_tag(self, word: str) -> str | None:
         rj = self._engine()
@@ -142,10 +148,15 @@ class Segmenter:
         lines = text.split("\n")
         for i, line in enumerate(lines):
             if line:
-                out += [w for w, _ in self._tagged_line(line)]
+                out += [w for w, _, _ in self._tagged_line(line)]
             if i < len(lines) - 1:
                 out.append("\n")
         return out
+
+    def tagged(self, line: str) -> tuple[Word, ...]:
+        """The words of one line (no line breaks) as (word, dictionary tag or None, whether the
+        dictionary knows it), memoised with :meth:`cut`'s."""
+        return self._tagged_line(line) if line else ()
 
     def tag(self, word: str) -> str | None:
         """The dictionary's part of speech of ``word`` (None when the dictionary lacks it)."""

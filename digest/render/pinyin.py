@@ -53,14 +53,28 @@ def skip_word(word: str, tag: str | None, known: bool, after_number: bool = Fals
     return not known and 2 <= len(word) <= 4
 
 
-def word_readings(words: list[str], seg: Segmenter) -> list[list[str]]:
-    """[[Han text, "syllable per character"], ...] for the words that take ruby."""
+def word_readings(words) -> list[list[str]]:
+    """[[Han text, "syllable per character"], ...] for the words that take ruby; ``words`` are
+    (word, dictionary tag or None, whether the dictionary knows it), as the segmenter gives."""
     out: list[list[str]] = []
     after_number = False
+    memo = _READINGS
     for w in words:
-        out += map(list, word_pairs(w, seg.tag(w), seg.known(w), after_number))
-        after_number = ends_number(w)
+        key = (w, after_number)
+        found = memo.get(key)
+        if found is None:
+            if len(memo) > 200_000:
+                memo.clear()
+            word, tag, known = w
+            found = memo[key] = (word_pairs(word, tag, known, after_number), ends_number(word))
+        pairs, after_number = found
+        if pairs:
+            out += map(list, pairs)
     return out
+
+
+# (word, tag, known), after a number -> (its pairs, whether it ends a number): words repeat
+_READINGS: dict = {}
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -97,8 +111,7 @@ def article_readings(a: Article, anchors: dict[int, str], seg: Segmenter) -> dic
         texts[anchors.get(i, f"p{i + 1}")] = plain(b.text)
     out = {}
     for key, text in texts.items():
-        words = [w for w in seg.cut(text.replace("\n", " ")) if w != "\n"]
-        out[key] = word_readings(words, seg)
+        out[key] = word_readings(seg.tagged(text.replace("\n", " ")))
     return out
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import types
 
 import pytest
 
@@ -114,8 +113,8 @@ def test_memoised_readings_equal_the_plain_computation(words, tags, freq):
     """The per-word memo is keyed by everything a word's readings depend on (its tag, whether
     the dictionary knows it, whether it follows a number): the same words with other tables
     or after another word get their own readings."""
-    seg = types.SimpleNamespace(tag=tags.get, known=lambda w: bool(freq.get(w)))
-    assert pinyin.word_readings(words, seg) == _reference_readings(words, tags, freq)
+    tagged = [(w, tags.get(w), bool(freq.get(w))) for w in words]
+    assert pinyin.word_readings(tagged) == _reference_readings(words, tags, freq)
 
 
 def test_keyword_stage_hands_its_scripts_to_render():
