@@ -88,8 +88,8 @@ class JiebaSegmenter:
             out.append(w)
         return out
 
-    def idf(self):
-        return self._idf
+    def idf_of(self, words):
+        return {w: self._idf.table.get(w, self._idf.median) for w in words}
 
 
 def _best(f, n=3) -> float:

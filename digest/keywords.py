@@ -65,12 +65,8 @@ def _ranked(words: list[str], allow: tuple[str, ...] | None, seg: Segmenter) -> 
                 continue
         freq[w] = freq.get(w, 0) + 1
     total = sum(freq.values()) or 1
-    t = seg.idf()
-    idf, median = t.table, t.median
-    if hasattr(idf, "prefetch"):
-        idf.prefetch(freq)
-    scored = sorted(freq, key=lambda w: (-freq[w] * idf.get(w, median) / total, w))
-    return scored
+    idf = seg.idf_of(freq)
+    return sorted(freq, key=lambda w: (-freq[w] * idf[w] / total, w))
 
 
 def keyword_text(article: Article) -> str:

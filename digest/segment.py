@@ -79,8 +79,7 @@ class Segmenter:
         if self._rj is None:
             with self._lock:
                 if self._rj is None:
-                    import rjieba
-                    rj = rjieba.Jieba()
+                    rj = _rjieba_class()()
                     for t in self.terms:        # as jieba.add_word: a frequency that keeps it whole
                         rj.add_word(t, None, None)
                     self._rj = rj
@@ -212,6 +211,14 @@ class Segmenter:
             self._idf.table = self._idf.table.plain()
         return self._idf
 
+    def idf_of(self, words) -> dict[str, float]:
+        """The IDF weight of each of ``words`` (the median for a word jieba's table lacks)."""
+        idf = self.idf()
+        table, median = idf.table, idf.median
+        if hasattr(table, "prefetch"):                 # the lexicon's table, read per word
+            table.prefetch(words)
+        return {w: table.get(w, median) for w in words}
+
     def prepare_for_many(self) -> None:
         """Before segmenting many articles (and before forking workers to do it, so that they
         share it): the dictionary and the IDF weights loaded whole."""
@@ -245,6 +252,29 @@ class Segmenter:
 
 
 _JIEBA_ADDED: set[str] = set()       # the words added to jieba's one global tokenizer
+
+
+def _rjieba_class():
+    """rjieba's ``Jieba`` class, from its compiled module alone: ``import rjieba`` also makes a
+    default instance (its whole dictionary, 0.2-0.4 s) that nothing here uses."""
+    import sys
+    if "rjieba" in sys.modules:
+        return sys.modules["rjieba"].Jieba
+    ext = sys.modules.get("rjieba.rjieba")
+    if ext is None:
+        try:
+            import importlib.util
+            spec = importlib.util.find_spec("rjieba")
+            path = next(p for d in spec.submodule_search_locations for p in sorted(Path(d).glob("rjieba.*"))
+                        if p.suffix in (".so", ".pyd"))
+            ext_spec = importlib.util.spec_from_file_location("rjieba.rjieba", path)
+            ext = importlib.util.module_from_spec(ext_spec)
+            ext_spec.loader.exec_module(ext)
+            sys.modules["rjieba.rjieba"] = ext      # a later "import rjieba" uses this one
+        except Exception:                          # (an unusual install): the ordinary import
+            import rjieba
+            return rjieba.Jieba
+    return ext.Jieba
 
 
 def _import_jieba():
