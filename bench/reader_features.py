@@ -96,6 +96,7 @@ def in_process(a) -> None:
         seg.prepare_for_many()
         for f in (pinyin.run_reading, pinyin.word_pairs, pinyin.ends_number):
             f.cache_clear()
+        pinyin._READINGS.clear()
         t = time.process_time()
         for art in articles:
             site._keywords_job(art, seg, readings=readings)
