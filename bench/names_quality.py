@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     zh, ref, pkg = wmt_inputs(args)
-    from digest.keywords import set_cache_dir
+    from digest.segment import Segmenter
     from digest.translate.dictionary import load_dictionary
     from digest.translate.names import NameFinder
 
@@ -117,9 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         runs = (("after", True),) if args.after_only else (("before", False), ("after", True))
         for label, auto in runs:
             settings = pipeline_settings(Path(tmp) / label, pkg, GLOSSARY)
-            set_cache_dir(settings.cache_dir)
             outs[label] = run(zh, settings, auto)
-        finder = NameFinder(load_dictionary(settings.cache_dir))
+        finder = NameFinder(load_dictionary(settings.cache_dir), Segmenter((), settings.cache_dir))
         cands = candidates(zh, finder)
     print(f"WMT21 news zh-en: {len(zh)} lines; model {pkg}")
     for label in outs:

@@ -77,27 +77,29 @@ def whole_builds(a) -> None:
 def in_process(a) -> None:
     from digest.content import content_files, load_article
     articles = [load_article(Path(p)) for p in content_files(a.content)]
-    from digest.keywords import prepare_for_many, set_cache_dir
-    set_cache_dir(a.cache)
-    prepare_for_many()
+    from digest.segment import Segmenter
+    seg = Segmenter((), a.cache)
+    seg.prepare_for_many()
     from digest.render.pages import _heading_ids
     from digest.render.pinyin import article_readings, pinyin_js
     t, cpu = time.perf_counter(), time.process_time()
     for art in articles:
-        pinyin_js(article_readings(art, _heading_ids(art)))
+        pinyin_js(article_readings(art, _heading_ids(art), seg))
     print(f"pinyin readings: {time.perf_counter() - t:.2f} s ({time.process_time() - cpu:.2f} s CPU) for "
           f"{len(articles)} articles, one process (segmenting the text afresh)")
     # what a build pays: the keyword stage makes them while the article's segmentation is at hand
-    from digest import keywords, site
+    from digest import site
     from digest.render import pinyin
     spent = {}
     for readings in (False, True):                 # each from cold memos, as in a clean build
-        keywords._SEGMENTED.clear()
+        seg = Segmenter((), a.cache)
+        seg.prepare_for_many()
         for f in (pinyin.run_reading, pinyin.word_pairs, pinyin.ends_number):
             f.cache_clear()
+        pinyin._READINGS.clear()
         t = time.process_time()
         for art in articles:
-            site._keywords_job(art, readings=readings)
+            site._keywords_job(art, seg, readings=readings)
         spent[readings] = time.process_time() - t
     print(f"keyword stage, one process: {spent[False]:.2f} s CPU; with the pinyin readings "
           f"{spent[True]:.2f} s (the readings' share of a build: {spent[True] - spent[False]:.2f} s)")

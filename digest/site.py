@@ -29,6 +29,7 @@ from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article, orphan_f
 from .errors import InputError, Reporter, progress_bar
 from .lock import site_lock
 from .publish import no_interrupt, publish_changes, publish_staging, recover, safe_rel, staging_path
+from .segment import Segmenter
 from .settings import Settings
 from .sitedata import SiteData, sort_articles
 from .state import BuildState, cache_lookup, cache_save, cached_stage, digest_of, tree_stat
@@ -178,29 +179,38 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
     return sort_articles(articles)
 
 
+def make_segmenter(settings: Settings | None, state: BuildState | None) -> Segmenter:
+    """The build's segmenter: the glossary's terms, the cache folder (for the lexicon)."""
+    glossary = settings.glossary_path if settings is not None else None
+    return Segmenter(_glossary_terms(glossary, state) if glossary is not None else [],
+                     settings.cache_dir if settings is not None else None)
+
+
 def compute_keywords(articles: list[Article], state: BuildState | None,
                      settings: Settings | None = None, hashes: dict[str, str] | None = None,
-                     pinyin_out: dict[str, bytes] | None = None) -> dict[str, list[str]]:
-    """Each article's keywords (the editor's tags first). ``pinyin_out`` (optional) receives
-    the pinyin script of each article whose keywords were made (see SiteData.pinyin)."""
+                     pinyin_out: dict[str, bytes] | None = None,
+                     seg: Segmenter | None = None) -> dict[str, list[str]]:
+    """Each article's keywords (the editor's tags first), segmented by ``seg`` (made from the
+    settings when not given). ``pinyin_out`` (optional) receives the pinyin script of each
+    article whose keywords were made (see SiteData.pinyin)."""
     glossary = settings.glossary_path if settings is not None else None
-    shared = digest_of(code_version("keywords"), _file_digest(glossary) if glossary else None)
-    from .keywords import set_cache_dir, set_terms, with_tags
-    set_terms(_glossary_terms(glossary, state) if glossary is not None else [])
-    set_cache_dir(settings.cache_dir if settings is not None else None)
+    shared = digest_of(code_version("keywords"), code_version("segment"),
+                       _file_digest(glossary) if glossary else None)
+    from .keywords import with_tags
+    if seg is None:
+        seg = make_segmenter(settings, state)
     hashes = hashes or {}
     by_slug = {a.slug: a for a in articles}
     keys = {a.slug: digest_of(hashes.get(a.slug) or a.zh_hash(), a.title, shared) for a in articles}
 
     def extract(todo: list[str]) -> dict[str, list[str]]:
-        from .keywords import prepare_for_many
         from .parallel import MIN_ITEMS, imap_chunks
         from .render import memo
         if len(todo) >= MIN_ITEMS:
-            prepare_for_many()
+            seg.prepare_for_many()
         made: dict[str, list[str]] = {}
         with progress_bar(settings is None or settings.quiet, len(todo), "keywords", "article") as bar:
-            job = functools.partial(_keywords_job, readings=pinyin_out is not None)
+            job = functools.partial(_keywords_job, seg=seg, readings=pinyin_out is not None)
             for chunk in imap_chunks(job, [by_slug[s] for s in todo]):
                 for kws, entry, script in chunk:
                     slug = todo[len(made)]
@@ -215,18 +225,18 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     return {a.slug: with_tags(a.tags, found[a.slug]) for a in articles}      # the editor's tags first
 
 
-def _keywords_job(a: Article, readings: bool = False
+def _keywords_job(a: Article, seg: Segmenter, readings: bool = False
                   ) -> tuple[list[str], tuple[str, str], bytes | None]:
     """One article's keywords, (memo key, entry) of its Chinese search-index document and (when
     ``readings``) its pinyin script, zlib-compressed: made while its segmentation is at hand
     (run in a worker on large builds)."""
     from .keywords import extract_keywords
     from .render.entries import zh_search_entry
-    kws, entry = extract_keywords(a), zh_search_entry(a)
+    kws, entry = extract_keywords(a, seg), zh_search_entry(a, seg)
     if not readings:
         return kws, entry, None
     from .render.pinyin import article_script
-    return kws, entry, zlib.compress(article_script(a), 1)
+    return kws, entry, zlib.compress(article_script(a, seg), 1)
 
 
 @functools.lru_cache(maxsize=None)
@@ -353,8 +363,9 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
         site = SiteData(articles=articles, zh_hashes=zh_hashes)
 
         # 3. keywords
+        site.segmenter = make_segmenter(settings, state)
         site.keywords = compute_keywords(articles, state, settings, zh_hashes,
-                                         None if translate_only else site.pinyin)
+                                         None if translate_only else site.pinyin, site.segmenter)
 
         # 4. translate
         translation_keys: dict[str, str] = {}

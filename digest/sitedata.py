@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .article import Article, Translation
+from .segment import Segmenter
 
 MODEL_CREDIT = ("Machine translation: Argos Translate translate-zh_en-1_9 "
                 "(derived from OPUS-MT), CC BY 4.0")
@@ -27,6 +28,9 @@ class SiteData:
     # slug -> its zh/<slug>.pinyin.js, zlib-compressed: made by the keyword stage while the
     # article's segmentation is at hand (see render._pinyin_files); absent: made when rendered
     pinyin: dict[str, bytes] = field(default_factory=dict)
+    # the build's word segmentation (the glossary's terms, the cache folder): made by the
+    # keyword stage, used by the search index and the pinyin readings
+    segmenter: Segmenter = field(default_factory=Segmenter)
 
 
 def sort_articles(articles: list[Article]) -> list[Article]:

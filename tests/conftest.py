@@ -27,6 +27,13 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
+def seg(tmp_path_factory):
+    """A segmenter without glossary terms, its lexicon in a temporary cache folder."""
+    from digest.segment import Segmenter
+    return Segmenter((), tmp_path_factory.mktemp("segment-cache"))
+
+
+@pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:
     paths = sorted(SEEDS.glob("*.txt"))
     assert len(paths) >= 2, "seeds/ must hold the seed articles"

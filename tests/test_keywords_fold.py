@@ -33,9 +33,9 @@ def test_folding_only_removes_and_leaves_no_pair(words):
     assert fold_place_suffixes(out) == out
 
 
-def test_the_seed_articles_have_no_place_and_place_district_pair():
+def test_the_seed_articles_have_no_place_and_place_district_pair(seg):
     for path in sorted((REPO / "content").glob("*.zh.md")):
-        kws = extract_keywords(load_article(path))
+        kws = extract_keywords(load_article(path), seg)
         assert kws and fold_place_suffixes(kws) == kws, (path.name, kws)
 
 

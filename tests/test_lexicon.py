@@ -99,18 +99,3 @@ def test_prefetch_gives_the_answers_single_lookups_give(tmp_path, repo_root, mon
     batch.freq.prefetch(words + ["京口经开区"] + [str(i) for i in range(1200)])   # several queries
     assert [batch.freq.get(w) for w in words] == [one.freq.get(w) for w in words]
     assert batch.freq.get("京口经开区") == 5
-    # and segmenting through a prefetched table is jieba's own segmentation
-    import jieba
-    text = sorted((repo_root / "content").glob("*.zh.md"))[0].read_text(encoding="utf-8")
-    lines = [line for line in text.split("\n") if line]
-    fresh = lexicon.open_lexicon(tmp_path)
-    import digest.keywords as kw
-    monkeypatch.setattr(kw, "segmenter", lambda: type("J", (), {"dt": type("D", (), {"FREQ": fresh.freq})}))
-    kw._prefetch(lines)
-    tok = jieba.Tokenizer()
-    tok.FREQ, tok.total, tok.initialized = fresh.freq, fresh.total, True
-    selects = []
-    fresh.db.set_trace_callback(selects.append)
-    own = jieba.Tokenizer()
-    assert [tok.lcut(line) for line in lines] == [own.lcut(line) for line in lines]
-    assert len(selects) < 150, len(selects)          # (without the prefetch: thousands)

@@ -125,7 +125,7 @@ def _pinyin_files(site, settings, version: bytes) -> Iterator[tuple[str, str, Ca
         zh = hashes.get(a.slug) or a.zh_hash()
         key = digest_of("pinyin", version.hex(), zh, terms)[:32]
         made = ready.get(a.slug)
-        yield urls.pinyin_js(a.slug), key, ((lambda a=a: pinyin.article_script(a)) if made is None
+        yield urls.pinyin_js(a.slug), key, ((lambda a=a: pinyin.article_script(a, site.segmenter)) if made is None
                                             else (lambda made=made: zlib.decompress(made)))
 
 

@@ -15,22 +15,21 @@ def search_entries_by_article(site: SiteData) -> tuple["_Entries", dict[str, str
 
     Such an article reuses its entries from the memo table without computing plain text or
     segmenting; the others are made on every core when there are many (a clean build)."""
-    from ..keywords import terms_version
     from ..parallel import map_cores
     from .search_index import entries
-    version = terms_version()
+    seg = site.segmenter
+    version = seg.version
     identities = site.identities
     keys = {a.slug: digest_of(identities[a.slug], version) for a in site.articles if a.slug in identities}
     todo = [a for a in site.articles if a.slug in keys and not memo.has("search-article", keys[a.slug])]
     from ..parallel import MIN_ITEMS
     if len(todo) >= MIN_ITEMS:
-        from ..keywords import prepare_for_many
-        prepare_for_many()
-    made = dict(zip((a.slug for a in todo), map_cores(lambda a: entries(_search_docs_of(site, a)), todo)))
+        seg.prepare_for_many()
+    made = dict(zip((a.slug for a in todo), map_cores(lambda a: entries(_search_docs_of(site, a), seg), todo)))
     out: dict[str, list[str]] = {}
     for a in site.articles:
         if a.slug not in keys:
-            out[a.slug] = entries(_search_docs_of(site, a))
+            out[a.slug] = entries(_search_docs_of(site, a), seg)
         elif a.slug in made:
             out[a.slug] = memo.get("search-article", keys[a.slug], lambda a=a: made[a.slug])
         else:
@@ -51,7 +50,7 @@ class _Entries:
             from .search_index import doc_entry
             a = next(x for x in self.site.articles if x.slug == slug)
             e = memo.get("search-article", self.keys[slug],
-                         lambda: [doc_entry(d) for d in _search_docs_of(self.site, a)])
+                         lambda: [doc_entry(d, self.site.segmenter) for d in _search_docs_of(self.site, a)])
         return e
 
 
@@ -62,12 +61,12 @@ def _search_doc(lang: str, a: Article, text: Article | Translation) -> dict:
             "x": "\n".join(plain_text(x) for x in [text.subtitle or ""] + [b.text for b in text.blocks] if x)}
 
 
-def zh_search_entry(a: Article) -> tuple[str, str]:
+def zh_search_entry(a: Article, seg) -> tuple[str, str]:
     """(memo key, entry) of an article's Chinese search document: made by the keyword stage,
     which has just segmented the same text, so the search stage finds it in the memo."""
     from .search_index import doc_entry, entry_key
     d = _search_doc("zh", a, a)
-    return entry_key(d), doc_entry(d)
+    return entry_key(d, seg), doc_entry(d, seg)
 
 
 def _search_docs_of(site, a: Article) -> list[dict]:

@@ -6,7 +6,7 @@ script, and that puts them over the characters as ``<ruby>``. A page without the
 costs nothing but the switch.
 
 Readings are by word: the text is segmented as everywhere else in the project
-(:func:`digest.keywords.segment`, jieba with the glossary's terms), and each word goes to
+(the build's :class:`digest.segment.Segmenter`, jieba's words with the glossary's terms), and each word goes to
 pypinyin whole, so its phrase dictionary resolves heteronyms (银行 yín háng, 行走 xíng zǒu).
 Names take no ruby (jieba's person-name tags, and words of two to four characters its
 dictionary does not know: what its HMM found is nearly always a name, though a new word such
@@ -25,6 +25,7 @@ import re
 
 from ..article import Article
 from ..chars import HAN_RUN_RE as _HAN_RUN
+from ..segment import Segmenter
 
 _NUMERALS = frozenset("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟第几半")
 _DIGITS = re.compile(r"[0-9０-９%％]")
@@ -52,14 +53,28 @@ def skip_word(word: str, tag: str | None, known: bool, after_number: bool = Fals
     return not known and 2 <= len(word) <= 4
 
 
-def word_readings(words: list[str], tags, freq) -> list[list[str]]:
-    """[[Han text, "syllable per character"], ...] for the words that take ruby."""
+def word_readings(words) -> list[list[str]]:
+    """[[Han text, "syllable per character"], ...] for the words that take ruby; ``words`` are
+    (word, dictionary tag or None, whether the dictionary knows it), as the segmenter gives."""
     out: list[list[str]] = []
     after_number = False
+    memo = _READINGS
     for w in words:
-        out += map(list, word_pairs(w, tags.get(w), bool(freq.get(w)), after_number))
-        after_number = ends_number(w)
+        key = (w, after_number)
+        found = memo.get(key)
+        if found is None:
+            if len(memo) > 200_000:
+                memo.clear()
+            word, tag, known = w
+            found = memo[key] = (word_pairs(word, tag, known, after_number), ends_number(word))
+        pairs, after_number = found
+        if pairs:
+            out += map(list, pairs)
     return out
+
+
+# (word, tag, known), after a number -> (its pairs, whether it ends a number): words repeat
+_READINGS: dict = {}
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -87,13 +102,8 @@ def run_reading(run: str) -> str | None:
     return " ".join(syl) if len(syl) == len(run) else None
 
 
-def article_readings(a: Article, anchors: dict[int, str]) -> dict[str, list[list[str]]]:
+def article_readings(a: Article, anchors: dict[int, str], seg: Segmenter) -> dict[str, list[list[str]]]:
     """Every block's readings (and the title's and subtitle's), keyed by the element's id."""
-    from ..keywords import _tags, segment, segmenter
-    freq = segmenter().dt.FREQ
-    tags = _tags()
-    if hasattr(tags, "plain"):                  # the lexicon's table: a plain dict once loaded
-        tags = tags.plain()
     texts = {"title": plain(a.title)}
     if a.subtitle:
         texts["subtitle"] = plain(a.subtitle)
@@ -101,19 +111,14 @@ def article_readings(a: Article, anchors: dict[int, str]) -> dict[str, list[list
         texts[anchors.get(i, f"p{i + 1}")] = plain(b.text)
     out = {}
     for key, text in texts.items():
-        words = [w for w in segment(text.replace("\n", " ")) if w != "\n"]
-        if hasattr(tags, "prefetch"):
-            tags.prefetch(words)
-        if hasattr(freq, "prefetch"):
-            freq.prefetch(words)
-        out[key] = word_readings(words, tags, freq)
+        out[key] = word_readings(seg.tagged(text.replace("\n", " ")))
     return out
 
 
-def article_script(a: Article) -> bytes:
+def article_script(a: Article, seg: Segmenter) -> bytes:
     """An article's ``<slug>.pinyin.js``."""
     from .pages import _heading_ids
-    return pinyin_js(article_readings(a, _heading_ids(a)))
+    return pinyin_js(article_readings(a, _heading_ids(a), seg))
 
 
 def pinyin_js(readings: dict[str, list[list[str]]]) -> bytes:

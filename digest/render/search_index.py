@@ -1,4 +1,4 @@
-"""The search index: built here with jieba, read by themes/default/static/search.js.
+"""The search index: built here with the build's segmenter (:mod:`digest.segment`), read by themes/default/static/search.js.
 
 It is a few JavaScript files (``static/search-index-<n>.js``, each adding its
 documents to ``window.DIGEST_SEARCH_SHARDS``) loaded with ``<script src>`` tags,
@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from . import memo
 from ..chars import HAN_RE as _HAN
-from ..keywords import terms_version
+from ..segment import Segmenter
 
 _ALNUM = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -54,12 +54,11 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def tokens_zh(text: str) -> list[str]:
+def tokens_zh(text: str, seg: Segmenter) -> list[str]:
     """jieba search-mode tokens, normalised (NFKC, lower case, English stemmed); the text is
     segmented as written, so lines the keyword stage already segmented cost nothing."""
-    from ..keywords import search_words, segment
     out = []
-    for t in search_words(segment(text)):
+    for t in seg.search_words(seg.cut(text)):
         t = _zh_token(t)
         if t is not None:
             out.append(t)
@@ -84,8 +83,8 @@ def tokens_en(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(normalise(text))]
 
 
-def _doc_terms(lang: str, text: str) -> dict[str, int]:
-    counts = Counter(tokens_zh(text) if lang == "zh" else tokens_en(text))
+def _doc_terms(lang: str, text: str, seg: Segmenter) -> dict[str, int]:
+    counts = Counter(tokens_zh(text, seg) if lang == "zh" else tokens_en(text))
     return dict(sorted(counts.items()))
 
 
@@ -94,19 +93,19 @@ def _dumps(value) -> str:
     return body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def doc_entry(doc: dict) -> str:
+def doc_entry(doc: dict, seg: Segmenter) -> str:
     """One document as JSON, with ``k``: its terms and their counts (what search.js ranks by)."""
-    return _dumps({**doc, "k": _doc_terms(doc["l"], doc["t"] + "\n" + doc["x"])})
+    return _dumps({**doc, "k": _doc_terms(doc["l"], doc["t"] + "\n" + doc["x"], seg)})
 
 
-def entry_key(doc: dict) -> str:
-    """The memo key of a document's entry: a hash of its fields and the segmenter's terms."""
-    return hashlib.sha256(_dumps([doc, terms_version() if doc["l"] == "zh" else ""]).encode("utf-8")).hexdigest()
+def entry_key(doc: dict, seg: Segmenter) -> str:
+    """The memo key of a document's entry: a hash of its fields and the segmenter's version."""
+    return hashlib.sha256(_dumps([doc, seg.version if doc["l"] == "zh" else ""]).encode("utf-8")).hexdigest()
 
 
-def entries(docs: list[dict]) -> list[str]:
+def entries(docs: list[dict], seg: Segmenter) -> list[str]:
     """Index entries of documents (u, l, t, d, x), memoised (memo table ``search``)."""
-    return [memo.get("search", entry_key(d), lambda d=d: doc_entry(d)) for d in docs]
+    return [memo.get("search", entry_key(d, seg), lambda d=d: doc_entry(d, seg)) for d in docs]
 
 
 def index_js(entries: list[str]) -> bytes:

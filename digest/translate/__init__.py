@@ -258,8 +258,9 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
     package = resolve_model(settings, reporter)
     decoding = f"beam{max(1, settings.beam)}+{PIPELINE}"
     from .dictionary import load_dictionary
+    from ..segment import Segmenter
     from .names import NameFinder
-    finder = NameFinder(load_dictionary(settings.cache_dir))
+    finder = NameFinder(load_dictionary(settings.cache_dir), Segmenter(glossary.terms, settings.cache_dir))
     planner = _Planner(package.model_id, decoding, finder if auto_names else None)
     overrides = _load_overrides(articles, settings, reporter)
 

@@ -259,16 +259,19 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
 class NameFinder:
     """:func:`find_names` with jieba's tagger and the dictionary, memoised per sentence."""
 
-    def __init__(self, d: Dictionary):
+    def __init__(self, d: Dictionary, segmenter=None):
+        """``segmenter``: a :class:`digest.segment.Segmenter` (its jieba tags); none: no terms."""
         self.dictionary = d
+        self._segmenter = segmenter
         self.version = d.version
         self._memo: dict[str, dict[str, str]] = {}
         self._tagger = None
 
     def _tag(self, sentence: str) -> list[tuple[str, str]]:
         if self._tagger is None:
-            from ..keywords import segmenter
-            jieba = segmenter()                 # jieba with the lexicon's prefix dictionary
+            from ..segment import Segmenter
+            seg = self._segmenter if self._segmenter is not None else Segmenter()
+            jieba = seg.jieba()                 # jieba with the lexicon's prefix dictionary
             import jieba.posseg as posseg
             self._tagger = posseg.POSTokenizer(jieba.dt) if posseg.dt.tokenizer is not jieba.dt else posseg.dt
             self._freq = jieba.dt.FREQ

@@ -384,7 +384,7 @@ def test_an_edit_recomputes_only_that_articles_search_entries(project, monkeypat
     run(project)
     calls: list[str] = []
     orig = search_index.doc_entry
-    monkeypatch.setattr(search_index, "doc_entry", lambda d: calls.append(d["u"]) or orig(d))
+    monkeypatch.setattr(search_index, "doc_entry", lambda d, seg: calls.append(d["u"]) or orig(d, seg))
     a, b = _content_files(project)
     for edited in (a, b, a):                 # the other article's entries outlive each rebuild
         calls.clear()

@@ -38,19 +38,19 @@ def _article(text: str) -> Article:
     return Article(slug="t", title=paras[0], blocks=[Block("paragraph", p) for p in paras[1:]])
 
 
-def test_keywords_from_seed(repo_root):
+def test_keywords_from_seed(repo_root, seg):
     raw = sorted((repo_root / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8", errors="replace")
     a = _article(raw)
-    kws = extract_keywords(a)
+    kws = extract_keywords(a, seg)
     assert 5 <= len(kws) <= 8
     assert "京口" in kws
     assert not set(kws) & stopwords()
     assert not set(kws) & {"我们", "进行", "工作", "发展"}
-    assert kws == extract_keywords(a)
+    assert kws == extract_keywords(a, seg)
 
 
-def test_keywords_short_article():
-    kws = extract_keywords(_article("京口新闻\n镇江市京口区今天举行数字经济发展大会，企业代表和市民参加。"))
+def test_keywords_short_article(seg):
+    kws = extract_keywords(_article("京口新闻\n镇江市京口区今天举行数字经济发展大会，企业代表和市民参加。"), seg)
     assert 1 <= len(kws) <= 8 and all(len(k) >= 2 for k in kws)
 
 
@@ -74,14 +74,3 @@ def test_no_content_text_becomes_dangerous_markup(text):
             assert attr in ("href", "title", "rel"), (text, html)
             if attr == "href":
                 assert safe_href(value) is not None
-
-
-def test_shared_segmentation_equals_jiebas_own(repo_root):
-    """keywords.segment (line by line, memoised, shared by keywords and search) is jieba.lcut,
-    and search_words over it is jieba.cut_for_search."""
-    import jieba
-    from digest.keywords import search_words, segment
-    for p in sorted((repo_root / "content").glob("*.zh.md")):
-        text = p.read_text(encoding="utf-8")
-        assert segment(text) == jieba.lcut(text)
-        assert search_words(segment(text)) == list(jieba.cut_for_search(text))

@@ -12,10 +12,10 @@ from digest.render.urls import pinyin_js
 
 
 @pytest.fixture(scope="module")
-def readings():
+def readings(seg):
     def of(text: str) -> dict[str, str]:
         a = Article(slug="t", title="标题", blocks=[Block("paragraph", text)])
-        return dict(map(tuple, pinyin.article_readings(a, {})["p1"]))
+        return dict(map(tuple, pinyin.article_readings(a, {}, seg)["p1"]))
     return of
 
 
@@ -77,12 +77,12 @@ _TEXT = st.text(alphabet=st.sampled_from(list("京口区银行长大了还数字
 
 @hsettings(max_examples=150, deadline=None)
 @given(_TEXT)
-def test_words_are_found_in_order_in_the_shown_text(text):
+def test_words_are_found_in_order_in_the_shown_text(seg, text):
     """site.js finds each word after the previous one in the element's text: so must they be."""
     a = Article(slug="t", title="标题", blocks=[Block("paragraph", text)])
     shown = pinyin.plain(text)
     pos = 0
-    for word, syl in pinyin.article_readings(a, {})["p1"]:
+    for word, syl in pinyin.article_readings(a, {}, seg)["p1"]:
         at = shown.find(word, pos)
         assert at >= 0, (word, shown)
         pos = at + len(word)
@@ -113,7 +113,8 @@ def test_memoised_readings_equal_the_plain_computation(words, tags, freq):
     """The per-word memo is keyed by everything a word's readings depend on (its tag, whether
     the dictionary knows it, whether it follows a number): the same words with other tables
     or after another word get their own readings."""
-    assert pinyin.word_readings(words, tags, freq) == _reference_readings(words, tags, freq)
+    tagged = [(w, tags.get(w), bool(freq.get(w))) for w in words]
+    assert pinyin.word_readings(tagged) == _reference_readings(words, tags, freq)
 
 
 def test_keyword_stage_hands_its_scripts_to_render():
@@ -128,13 +129,13 @@ def test_keyword_stage_hands_its_scripts_to_render():
     from digest.site import compute_keywords
     site = make_site()
     made: dict[str, bytes] = {}
-    compute_keywords(site.articles, None, None, None, made)
+    compute_keywords(site.articles, None, None, None, made, site.segmenter)
     assert set(made) == {a.slug for a in site.articles}
     for a in site.articles:
-        assert zlib.decompress(made[a.slug]) == pinyin.article_script(a)
+        assert zlib.decompress(made[a.slug]) == pinyin.article_script(a, site.segmenter)
     first, *rest = site.articles
     site.pinyin = {first.slug: zlib.compress(b"handed over")}
     settings = types.SimpleNamespace(glossary_path=__import__("pathlib").Path("/nonexistent/glossary.toml"))
     files = {rel: produce for rel, _key, produce in _pinyin_files(site, settings, b"v")}
     assert files[pinyin_js(first.slug)]() == b"handed over"
-    assert all(files[pinyin_js(a.slug)]() == pinyin.article_script(a) for a in rest)
+    assert all(files[pinyin_js(a.slug)]() == pinyin.article_script(a, site.segmenter) for a in rest)

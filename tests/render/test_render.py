@@ -289,7 +289,7 @@ def _shard_docs(path: Path) -> list[dict]:
     return json.loads(js[js.index(".push(") + len(".push("): js.rstrip().rindex(");")])["docs"]
 
 
-def test_search_index(built):
+def test_search_index(built, seg):
     assert sorted(p.name for p in (built[0] / "static").glob("search-index*")) == ["search-index-0.js"]
     docs = _shard_docs(built[0] / "static/search-index-0.js")
     assert {d["l"] for d in docs} == {"zh", "en"}
@@ -300,7 +300,7 @@ def test_search_index(built):
     assert {"economy", "jingkou"} <= en_terms
     assert stem("economies") == stem("economy") == "economy"
     assert stem("Jingkou") == "jingkou" and stem("cities") == "city"
-    assert {"数字", "经济"} <= set(tokens_zh("京口区数字经济")) and "京口" in tokens_zh("京口区数字经济")
+    assert {"数字", "经济"} <= set(tokens_zh("京口区数字经济", seg)) and "京口" in tokens_zh("京口区数字经济", seg)
 
 
 def test_check_finds_planted_problems(tmp_path, built):
