@@ -209,9 +209,10 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
 
 def compute_keywords(articles: list[Article], state: BuildState | None,
                      settings: Settings | None = None, hashes: dict[str, str] | None = None,
-                     pinyin_out: dict[str, bytes] | None = None) -> dict[str, list[str]]:
+                     pinyin_out: dict[str, bytes] | None = None, memo=None) -> dict[str, list[str]]:
     """Each article's keywords (the editor's tags first). ``pinyin_out`` (optional) receives
-    the pinyin script of each article whose keywords were made (see SiteData.pinyin)."""
+    the pinyin script of each article whose keywords were made (see SiteData.pinyin); ``memo``
+    (optional, the build's render memo) the search-index entry of each, for the render stage."""
     glossary = settings.glossary_path if settings is not None else None
     shared = digest_of(code_version("keywords"), _file_digest(glossary) if glossary else None)
     from .keywords import set_cache_dir, set_terms, with_tags
@@ -224,7 +225,6 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
     def extract(todo: list[str]) -> dict[str, list[str]]:
         from .keywords import prepare_for_many
         from .parallel import MIN_ITEMS, imap_chunks
-        from .render import memo
         if len(todo) >= MIN_ITEMS:
             prepare_for_many()
         made: dict[str, list[str]] = {}
@@ -234,7 +234,8 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
                 for kws, entry, script in chunk:
                     slug = todo[len(made)]
                     made[slug] = kws
-                    memo.get("search", entry[0], lambda e=entry[1]: e)     # for the search stage
+                    if memo is not None:                                    # for the search stage
+                        memo.get("search", entry[0], lambda e=entry[1]: e)
                     if script is not None:                                  # for the render stage
                         pinyin_out[slug] = script
                 bar.update(len(chunk))
@@ -379,9 +380,11 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
         result.articles = len(articles)
         site = SiteData(articles=articles, zh_hashes=zh_hashes)
 
-        # 3. keywords
+        # 3. keywords (the render memo is made here: the keyword stage fills its search entries)
+        from .render.memo import Memo
+        memo = Memo()
         site.keywords = compute_keywords(articles, state, settings, zh_hashes,
-                                         None if translate_only else site.pinyin)
+                                         None if translate_only else site.pinyin, memo)
 
         # 4. translate
         translation_keys: dict[str, str] = {}
@@ -396,7 +399,7 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
             return result
 
         # 5. render, then publish atomically
-        render_and_publish(site, settings, reporter, state, result, verify)
+        render_and_publish(site, settings, reporter, state, result, verify, memo)
 
         if not reporter.errors:
             state.set_meta("fingerprint", made_from)
@@ -436,11 +439,42 @@ def _repeat_standing(state: BuildState, reporter: Reporter) -> None:
 # ---------------------------------------------------------------- render + publish
 
 def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
-                       state: BuildState, result: BuildResult, verify: bool = False) -> None:
+                       state: BuildState, result: BuildResult, verify: bool = False, memo=None) -> None:
+    """Render what changed and publish it; ``memo`` (a render.memo.Memo, made by the build)
+    is filled from the state, active while pages are rendered, and saved back."""
     from . import render
-    from .render import memo
+    from .render.memo import LAZY, Memo, active
+    memo = Memo() if memo is None else memo
     previous = state.outputs() if settings.output_dir.is_dir() else {}
     _load_memo(state, memo)
+    with active(memo):
+        todo, files, keys, sizes, staging = _render_changed(site, settings, reporter, state, verify, render, previous)
+    for name, table in memo.export().items():      # one row per entry: an edit writes a few
+        state.put_many(f"memo-{name}", table, replace_all=True)
+    for name in LAZY:
+        keep, new = memo.export_lazy(name)
+        state.retain(f"memo-{name}", keep | set(new))
+        state.put_many(f"memo-{name}", new)
+    out = settings.output_dir
+    out_base = str(out) + os.sep
+    # switching output/ over and recording it in the state are one step for Ctrl-C
+    with no_interrupt():
+        if staging is not None:
+            publish_staging(staging, out)
+            result.pages_written, result.pages_unchanged, result.pages_removed = len(todo), 0, 0
+        else:
+            result.pages_written, result.pages_unchanged, result.pages_removed = \
+                publish_changes(out, files, set(keys), previous)
+        result.published = True
+        state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
+                           for rel in keys}, previous=state.outputs())
+        state.set_meta("told-no-base-url", "no" if settings.base_url else "yes")
+
+
+def _render_changed(site: SiteData, settings: Settings, reporter: Reporter, state: BuildState, verify: bool,
+            render, previous: dict) -> tuple[list, dict, dict, dict, "Path | None"]:
+    """Render every page whose inputs changed: (todo, rendered files by path (output/ exists),
+    keys, sizes, the staging folder the files were written into (a first or clean build))."""
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     sizes: dict[str, int] = {}
@@ -479,34 +513,19 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         if staging is not None:                        # a failed first build leaves nothing
             shutil.rmtree(staging, ignore_errors=True)
         raise
-    for name, table in memo.export().items():      # one row per entry: an edit writes a few
-        state.put_many(f"memo-{name}", table, replace_all=True)
-    for name in memo.LAZY:
-        keep, new = memo.export_lazy(name)
-        state.retain(f"memo-{name}", keep | set(new))
-        state.put_many(f"memo-{name}", new)
-    # switching output/ over and recording it in the state are one step for Ctrl-C
-    with no_interrupt():
-        if staging is not None:
-            publish_staging(staging, out)
-            result.pages_written, result.pages_unchanged, result.pages_removed = len(todo), 0, 0
-        else:
-            result.pages_written, result.pages_unchanged, result.pages_removed = \
-                publish_changes(out, files, set(keys), previous)
-        result.published = True
-        state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
-                           for rel in keys}, previous=state.outputs())
-        state.set_meta("told-no-base-url", "no" if settings.base_url else "yes")
+    return todo, files, keys, sizes, staging
 
 
 def _load_memo(state: BuildState, memo) -> None:
-    """Load the render memo tables; entries made by other render code are dropped first."""
+    """Fill the build's render memo from the state; entries made by other render code are
+    dropped first."""
+    from .render.memo import LAZY, TABLES
     version = code_version("render")
     if state.get_meta("memo-version") != version:
-        state.delete_kinds(["render-memo"] + [f"memo-{name}" for name in memo.TABLES])
+        state.delete_kinds(["render-memo"] + [f"memo-{name}" for name in TABLES])
         state.set_meta("memo-version", version)
-    memo.load({name: state.get_many(f"memo-{name}") for name in memo.TABLES if name not in memo.LAZY})
-    for name in memo.LAZY:
+    memo.load({name: state.get_many(f"memo-{name}") for name in TABLES if name not in LAZY})
+    for name in LAZY:
         memo.load_lazy(name, state.keys(f"memo-{name}"), functools.partial(state.get_any_process, f"memo-{name}"))
 
 
