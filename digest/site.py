@@ -21,16 +21,19 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import __version__
-from .article import Article, Translation
-from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article, orphan_files
 from .errors import InputError, Reporter, progress_bar
 from .lock import site_lock
 from .publish import no_interrupt, publish_changes, publish_staging, recover, safe_rel, staging_path
 from .settings import Settings
 from .state import BuildState, cache_lookup, cache_save, cached_stage, digest_of, tree_stat
+
+if TYPE_CHECKING:
+    from .article import Article, Translation
+# (the content module, and YAML with it, is imported by the stages that read content: a build
+# with nothing changed stops before them)
 
 MODEL_CREDIT = ("Machine translation: Argos Translate translate-zh_en-1_9 "
                 "(derived from OPUS-MT), CC BY 4.0")
@@ -93,8 +96,12 @@ def sort_articles(articles: list[Article]) -> list[Article]:
 # ---------------------------------------------------------------- fingerprint
 
 def _code_stat() -> list:
-    pkg = Path(__file__).parent
-    return [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(pkg.rglob("*.py"))]
+    """(name, mtime, size) of the package's Python files, in path order."""
+    out = []
+    for rel, size, mtime in tree_stat(Path(__file__).parent):
+        if rel.endswith(".py"):
+            out.append((rel, mtime, size))
+    return out
 
 
 def input_fingerprint(settings: Settings, rebuild_tm: bool) -> str:
@@ -120,11 +127,11 @@ def output_intact(settings: Settings, state: BuildState) -> bool:
     out = settings.output_dir
     if not out.is_dir():
         return False
-    outputs = state.outputs()
+    outputs = state.output_sizes()
     if not outputs:
         return False
     base = str(out) + os.sep
-    for rel, (_key, size) in outputs.items():
+    for rel, size in outputs:
         try:
             if os.stat(base + rel).st_size != size:      # (string paths: 3x faster than pathlib)
                 return False
@@ -173,6 +180,7 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
                  keys: dict[str, str] | None = None, hashes: dict[str, str] | None = None) -> list[Article]:
     """Read content/*.zh.md; files whose size and time are unchanged come from the state cache.
     ``keys`` (optional) receives each article's cache key, by slug; ``hashes`` its zh_hash()."""
+    from .content import content_files, load_article
     version = code_version("content")
     paths = {}
     for path in content_files(settings.content_dir):
@@ -300,6 +308,7 @@ def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
     translations that are cached, i.e. not stale: a stale one is made again every build)."""
     shared = digest_of(_file_digest(settings.glossary_path), settings.beam, code_version("translate"),
                        str(settings.model_path) if settings.model_path else None, str(settings.tm_path))
+    from .content import EN_SUFFIX
     content = str(settings.content_dir) + os.sep
     keys = {a.slug: digest_of(site.zh_hashes.get(a.slug) or a.zh_hash(), a.byline, a.editor,
                               _file_digest(content + a.slug + EN_SUFFIX), shared) for a in site.articles}
@@ -414,6 +423,7 @@ def _keep_standing(state: BuildState, settings: Settings, site: SiteData, report
     """Warn about English files whose Chinese is missing, and remember the warnings that stand
     until the content is fixed (stale and orphaned human translations), so that a build with
     nothing changed repeats them instead of falling silent."""
+    from .content import EN_SUFFIX, ZH_SUFFIX, orphan_files
     standing = []
     for p in orphan_files(settings.content_dir, {a.slug for a in site.articles}):
         msg = (f"English translation without its Chinese: {p.name[:-len(EN_SUFFIX)]}{ZH_SUFFIX} is missing "

@@ -175,6 +175,10 @@ class BuildState:
     def outputs(self) -> dict[str, tuple[str, int]]:
         return {p: (k, s) for p, k, s in self.db.execute("SELECT path, key, size FROM outputs")}
 
+    def output_sizes(self) -> list[tuple[str, int]]:
+        """(path, size) of every output file (what a no-op build checks: no keys to read)."""
+        return self.db.execute("SELECT path, size FROM outputs").fetchall()
+
     def set_outputs(self, outputs: dict[str, tuple[str, int]],
                     previous: dict[str, tuple[str, int]] | None = None) -> None:
         """Record every output file; ``previous`` (what outputs() returned) limits the writes
