@@ -455,7 +455,8 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
     from . import render
     from .render.memo import LAZY, Memo, active
     memo = Memo() if memo is None else memo
-    previous = state.outputs() if settings.output_dir.is_dir() else {}
+    recorded = state.outputs()
+    previous = recorded if settings.output_dir.is_dir() else {}
     _load_memo(state, memo)
     with active(memo):
         todo, files, keys, sizes, staging = _render_changed(site, settings, reporter, state, verify, render, previous)
@@ -477,7 +478,7 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
                 publish_changes(out, files, set(keys), previous)
         result.published = True
         state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
-                           for rel in keys}, previous=state.outputs())
+                           for rel in keys}, previous=recorded)
         state.set_meta("told-no-base-url", "no" if settings.base_url else "yes")
 
 
