@@ -390,8 +390,10 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
         site = SiteData(articles=articles, zh_hashes=zh_hashes)
 
         # 3. keywords (the render memo is made here: the keyword stage fills its search entries)
-        from .render.memo import Memo
-        memo = Memo()
+        memo = None
+        if not translate_only:           # (importing it imports the render stage)
+            from .render.memo import Memo
+            memo = Memo()
         site.keywords = compute_keywords(articles, state, settings, zh_hashes,
                                          None if translate_only else site.pinyin, memo)
 
