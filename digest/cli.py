@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import traceback
 from pathlib import Path
 
 from .errors import DigestError, Reporter
@@ -218,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run(verb, args, settings, reporter)
     except DigestError as e:
         if settings.debug:
+            import traceback
             traceback.print_exc()
         reporter.report(e)
         return 1

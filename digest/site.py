@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import shutil
 import sys
 import time
 import zlib
@@ -506,6 +505,7 @@ def _render_changed(site: SiteData, settings: Settings, reporter: Reporter, stat
     # no output/ yet (a first or clean build): whoever renders a file writes it into a
     # staging folder, which becomes output/ in one rename when every file is there
     staging = None if out.is_dir() else staging_path(out)
+    import shutil
     if staging is not None:
         if staging.exists():
             shutil.rmtree(staging)
