@@ -202,6 +202,17 @@ def run() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as e:               # (from the parsing of the flags on)
+        if getattr(e, "published", False):       # it came while output/ was being switched over
+            print("interrupted: the new site had already been published to output/", file=sys.stderr)
+        else:
+            print("interrupted: output/ left as it was", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     verb = args.verb or "build"
@@ -221,12 +232,6 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         reporter.report(e)
         return 1
-    except KeyboardInterrupt as e:
-        if getattr(e, "published", False):       # it came while output/ was being switched over
-            print("interrupted: the new site had already been published to output/", file=sys.stderr)
-        else:
-            print("interrupted: output/ left as it was", file=sys.stderr)
-        return 130
 
 
 def _init(folder: Path) -> int:
