@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, auto in runs:
             settings = pipeline_settings(Path(tmp) / label, pkg, GLOSSARY)
             outs[label] = run(zh, settings, auto)
-        finder = NameFinder(load_dictionary(settings.cache_dir), Segmenter((), settings.cache_dir))
+        finder = NameFinder(load_dictionary(settings.cache_dir), segmenter=Segmenter((), settings.cache_dir))
         cands = candidates(zh, finder)
     print(f"WMT21 news zh-en: {len(zh)} lines; model {pkg}")
     for label in outs:

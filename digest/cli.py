@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import traceback
 from pathlib import Path
 
 from .errors import DigestError, Reporter
@@ -203,6 +202,17 @@ def run() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as e:               # (from the parsing of the flags on)
+        if getattr(e, "published", False):       # it came while output/ was being switched over
+            print("interrupted: the new site had already been published to output/", file=sys.stderr)
+        else:
+            print("interrupted: output/ left as it was", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     verb = args.verb or "build"
@@ -218,15 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         return _run(verb, args, settings, reporter)
     except DigestError as e:
         if settings.debug:
+            import traceback
             traceback.print_exc()
         reporter.report(e)
         return 1
-    except KeyboardInterrupt as e:
-        if getattr(e, "published", False):       # it came while output/ was being switched over
-            print("interrupted: the new site had already been published to output/", file=sys.stderr)
-        else:
-            print("interrupted: output/ left as it was", file=sys.stderr)
-        return 130
 
 
 def _init(folder: Path) -> int:

@@ -8,7 +8,6 @@ numbers for syntax errors only, so :func:`key_line` finds a key's line in the te
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 from .errors import BuildError
@@ -104,6 +103,7 @@ def key_line(text: str, section: str | None, key: str | None = None) -> int | No
 def parse_config(text: str, path: Path | str) -> dict:
     """Settings keyword arguments from the text of a config file; paths resolved against the
     file's folder. Raises BuildError naming the file and line of the first problem."""
+    import tomllib                # (here: a site without a config file never needs it)
     path = Path(path)
     try:
         data = tomllib.loads(text)

@@ -15,7 +15,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import frontmatter
 import yaml
 import yaml.composer
 import yaml.constructor
@@ -102,6 +101,7 @@ def dump_article(article: Article) -> str:
         if value is None or value is False or value in ("", {}, []):
             continue
         meta[key] = [{"line": n, "run": run} for n, run in value] if key == "unrepaired" else value
+    import frontmatter            # (here: a build that only reads content never needs it)
     post = frontmatter.Post(blocks_to_markdown(article.blocks), **meta)
     return frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=10_000) + "\n"
 

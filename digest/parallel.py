@@ -18,13 +18,15 @@ dying worker had half written; issue 17.)
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import signal
 import threading
-from multiprocessing.connection import Connection
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+# (multiprocessing itself is imported when workers start: a small job never needs it)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,6 +43,7 @@ def workers() -> int:
 
 
 def _can_fork() -> bool:
+    import multiprocessing
     return ("fork" in multiprocessing.get_all_start_methods()
             and threading.current_thread() is threading.main_thread()
             and not os.environ.get("DIGEST_SERIAL"))
@@ -62,6 +65,7 @@ def imap_chunks(func: Callable[[T], R], items: Sequence[T], *, min_items: int | 
 
 def _forked(func: Callable, items: Sequence, bounds: list[tuple[int, int]], n: int) -> Iterator[list]:
     """Chunk ``k`` is made by worker ``k % n`` and read from that worker's pipe, in order."""
+    import multiprocessing
     children: list[tuple[int, Connection]] = []
     try:
         for w in range(n):

@@ -26,9 +26,7 @@ import json
 import os
 import posixpath
 import re
-import shutil
 import signal
-import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -67,6 +65,7 @@ def temp_name(rel: str) -> str:
 def no_interrupt():
     """Hold back Ctrl-C (and SIGTERM) while output/ is being switched over; raise
     :class:`Interrupted` afterwards if one came."""
+    import threading
     if threading.current_thread() is not threading.main_thread() or _holding:
         yield                       # (not in a thread, and once only when nested)
         return
@@ -114,6 +113,7 @@ def recover(out: Path) -> str | None:
         done.append(f"{old.name} put back as {out.name} (a build was interrupted while publishing)")
     for p in (staging_path(out), old):
         if p.is_dir() and not p.is_symlink():
+            import shutil
             shutil.rmtree(p, ignore_errors=True)
             done.append(f"removed {p.name}, left by an interrupted build")
     j = journal_path(out)

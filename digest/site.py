@@ -15,17 +15,14 @@ from __future__ import annotations
 import functools
 import json
 import os
-import shutil
 import sys
 import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from . import __version__
-from .article import Article
-from .content import EN_SUFFIX, ZH_SUFFIX, content_files, load_article, orphan_files
 from .errors import InputError, Reporter, progress_bar
 from .lock import site_lock
 from .publish import no_interrupt, publish_changes, publish_staging, recover, safe_rel, staging_path
@@ -33,6 +30,11 @@ from .segment import Segmenter
 from .settings import Settings
 from .sitedata import SiteData, sort_articles
 from .state import BuildState, cache_lookup, cache_save, cached_stage, digest_of, tree_stat
+
+if TYPE_CHECKING:
+    from .article import Article
+# (the content module, and YAML with it, is imported by the stages that read content: a build
+# with nothing changed stops before them)
 
 
 @dataclass
@@ -65,8 +67,12 @@ def counted(n: int, noun: str) -> str:
 # ---------------------------------------------------------------- fingerprint
 
 def _code_stat() -> list:
-    pkg = Path(__file__).parent
-    return [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(pkg.rglob("*.py"))]
+    """(name, mtime, size) of the package's Python files, in path order."""
+    out = []
+    for rel, size, mtime in tree_stat(Path(__file__).parent):
+        if rel.endswith(".py"):
+            out.append((rel, mtime, size))
+    return out
 
 
 def input_fingerprint(settings: Settings, rebuild_tm: bool) -> str:
@@ -92,11 +98,11 @@ def output_intact(settings: Settings, state: BuildState) -> bool:
     out = settings.output_dir
     if not out.is_dir():
         return False
-    outputs = state.outputs()
+    outputs = state.output_sizes()
     if not outputs:
         return False
     base = str(out) + os.sep
-    for rel, (_key, size) in outputs.items():
+    for rel, size in outputs:
         try:
             if os.stat(base + rel).st_size != size:      # (string paths: 3x faster than pathlib)
                 return False
@@ -145,6 +151,7 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
                  keys: dict[str, str] | None = None, hashes: dict[str, str] | None = None) -> list[Article]:
     """Read content/*.zh.md; files whose size and time are unchanged come from the state cache.
     ``keys`` (optional) receives each article's cache key, by slug; ``hashes`` its zh_hash()."""
+    from .content import content_files, load_article
     version = code_version("content")
     paths = {}
     for path in content_files(settings.content_dir):
@@ -189,10 +196,11 @@ def make_segmenter(settings: Settings | None, state: BuildState | None) -> Segme
 def compute_keywords(articles: list[Article], state: BuildState | None,
                      settings: Settings | None = None, hashes: dict[str, str] | None = None,
                      pinyin_out: dict[str, bytes] | None = None,
-                     seg: Segmenter | None = None) -> dict[str, list[str]]:
+                     seg: Segmenter | None = None, memo=None) -> dict[str, list[str]]:
     """Each article's keywords (the editor's tags first), segmented by ``seg`` (made from the
     settings when not given). ``pinyin_out`` (optional) receives the pinyin script of each
-    article whose keywords were made (see SiteData.pinyin)."""
+    article whose keywords were made (see SiteData.pinyin); ``memo`` (optional, the build's
+    render memo) the search-index entry of each, for the render stage."""
     glossary = settings.glossary_path if settings is not None else None
     shared = digest_of(code_version("keywords"), code_version("segment"),
                        _file_digest(glossary) if glossary else None)
@@ -205,7 +213,6 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
 
     def extract(todo: list[str]) -> dict[str, list[str]]:
         from .parallel import MIN_ITEMS, imap_chunks
-        from .render import memo
         if len(todo) >= MIN_ITEMS:
             seg.prepare_for_many()
         made: dict[str, list[str]] = {}
@@ -215,7 +222,8 @@ def compute_keywords(articles: list[Article], state: BuildState | None,
                 for kws, entry, script in chunk:
                     slug = todo[len(made)]
                     made[slug] = kws
-                    memo.get("search", entry[0], lambda e=entry[1]: e)     # for the search stage
+                    if memo is not None:                                    # for the search stage
+                        memo.get("search", entry[0], lambda e=entry[1]: e)
                     if script is not None:                                  # for the render stage
                         pinyin_out[slug] = script
                 bar.update(len(chunk))
@@ -282,6 +290,7 @@ def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
     translations that are cached, i.e. not stale: a stale one is made again every build)."""
     shared = digest_of(_file_digest(settings.glossary_path), settings.beam, code_version("translate"),
                        str(settings.model_path) if settings.model_path else None, str(settings.tm_path))
+    from .content import EN_SUFFIX
     content = str(settings.content_dir) + os.sep
     keys = {a.slug: digest_of(site.zh_hashes.get(a.slug) or a.zh_hash(), a.byline, a.editor,
                               _file_digest(content + a.slug + EN_SUFFIX), shared) for a in site.articles}
@@ -362,10 +371,14 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
         result.articles = len(articles)
         site = SiteData(articles=articles, zh_hashes=zh_hashes)
 
-        # 3. keywords
+        # 3. keywords (the render memo is made here: the keyword stage fills its search entries)
         site.segmenter = make_segmenter(settings, state)
+        memo = None
+        if not translate_only:           # (importing it imports the render stage)
+            from .render.memo import Memo
+            memo = Memo()
         site.keywords = compute_keywords(articles, state, settings, zh_hashes,
-                                         None if translate_only else site.pinyin, site.segmenter)
+                                         None if translate_only else site.pinyin, site.segmenter, memo)
 
         # 4. translate
         translation_keys: dict[str, str] = {}
@@ -380,7 +393,7 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
             return result
 
         # 5. render, then publish atomically
-        render_and_publish(site, settings, reporter, state, result, verify)
+        render_and_publish(site, settings, reporter, state, result, verify, memo)
 
         if not reporter.errors:
             state.set_meta("fingerprint", made_from)
@@ -395,6 +408,7 @@ def _keep_standing(state: BuildState, settings: Settings, site: SiteData, report
     """Warn about English files whose Chinese is missing, and remember the warnings that stand
     until the content is fixed (stale and orphaned human translations), so that a build with
     nothing changed repeats them instead of falling silent."""
+    from .content import EN_SUFFIX, ZH_SUFFIX, orphan_files
     standing = []
     for p in orphan_files(settings.content_dir, {a.slug for a in site.articles}):
         msg = (f"English translation without its Chinese: {p.name[:-len(EN_SUFFIX)]}{ZH_SUFFIX} is missing "
@@ -420,11 +434,43 @@ def _repeat_standing(state: BuildState, reporter: Reporter) -> None:
 # ---------------------------------------------------------------- render + publish
 
 def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
-                       state: BuildState, result: BuildResult, verify: bool = False) -> None:
+                       state: BuildState, result: BuildResult, verify: bool = False, memo=None) -> None:
+    """Render what changed and publish it; ``memo`` (a render.memo.Memo, made by the build)
+    is filled from the state, active while pages are rendered, and saved back."""
     from . import render
-    from .render import memo
-    previous = state.outputs() if settings.output_dir.is_dir() else {}
+    from .render.memo import LAZY, Memo, active
+    memo = Memo() if memo is None else memo
+    recorded = state.outputs()
+    previous = recorded if settings.output_dir.is_dir() else {}
     _load_memo(state, memo)
+    with active(memo):
+        todo, files, keys, sizes, staging = _render_changed(site, settings, reporter, state, verify, render, previous)
+    for name, table in memo.export().items():      # one row per entry: an edit writes a few
+        state.put_many(f"memo-{name}", table, replace_all=True)
+    for name in LAZY:
+        keep, new = memo.export_lazy(name)
+        state.retain(f"memo-{name}", keep | set(new))
+        state.put_many(f"memo-{name}", new)
+    out = settings.output_dir
+    out_base = str(out) + os.sep
+    # switching output/ over and recording it in the state are one step for Ctrl-C
+    with no_interrupt():
+        if staging is not None:
+            publish_staging(staging, out)
+            result.pages_written, result.pages_unchanged, result.pages_removed = len(todo), 0, 0
+        else:
+            result.pages_written, result.pages_unchanged, result.pages_removed = \
+                publish_changes(out, files, set(keys), previous)
+        result.published = True
+        state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
+                           for rel in keys}, previous=recorded)
+        state.set_meta("told-no-base-url", "no" if settings.base_url else "yes")
+
+
+def _render_changed(site: SiteData, settings: Settings, reporter: Reporter, state: BuildState, verify: bool,
+            render, previous: dict) -> tuple[list, dict, dict, dict, "Path | None"]:
+    """Render every page whose inputs changed: (todo, rendered files by path (output/ exists),
+    keys, sizes, the staging folder the files were written into (a first or clean build))."""
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     sizes: dict[str, int] = {}
@@ -443,6 +489,7 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
     # no output/ yet (a first or clean build): whoever renders a file writes it into a
     # staging folder, which becomes output/ in one rename when every file is there
     staging = None if out.is_dir() else staging_path(out)
+    import shutil
     if staging is not None:
         if staging.exists():
             shutil.rmtree(staging)
@@ -463,34 +510,19 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
         if staging is not None:                        # a failed first build leaves nothing
             shutil.rmtree(staging, ignore_errors=True)
         raise
-    for name, table in memo.export().items():      # one row per entry: an edit writes a few
-        state.put_many(f"memo-{name}", table, replace_all=True)
-    for name in memo.LAZY:
-        keep, new = memo.export_lazy(name)
-        state.retain(f"memo-{name}", keep | set(new))
-        state.put_many(f"memo-{name}", new)
-    # switching output/ over and recording it in the state are one step for Ctrl-C
-    with no_interrupt():
-        if staging is not None:
-            publish_staging(staging, out)
-            result.pages_written, result.pages_unchanged, result.pages_removed = len(todo), 0, 0
-        else:
-            result.pages_written, result.pages_unchanged, result.pages_removed = \
-                publish_changes(out, files, set(keys), previous)
-        result.published = True
-        state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
-                           for rel in keys}, previous=state.outputs())
-        state.set_meta("told-no-base-url", "no" if settings.base_url else "yes")
+    return todo, files, keys, sizes, staging
 
 
 def _load_memo(state: BuildState, memo) -> None:
-    """Load the render memo tables; entries made by other render code are dropped first."""
+    """Fill the build's render memo from the state; entries made by other render code are
+    dropped first."""
+    from .render.memo import LAZY, TABLES
     version = code_version("render")
     if state.get_meta("memo-version") != version:
-        state.delete_kinds(["render-memo"] + [f"memo-{name}" for name in memo.TABLES])
+        state.delete_kinds(["render-memo"] + [f"memo-{name}" for name in TABLES])
         state.set_meta("memo-version", version)
-    memo.load({name: state.get_many(f"memo-{name}") for name in memo.TABLES if name not in memo.LAZY})
-    for name in memo.LAZY:
+    memo.load({name: state.get_many(f"memo-{name}") for name in TABLES if name not in LAZY})
+    for name in LAZY:
         memo.load_lazy(name, state.keys(f"memo-{name}"), functools.partial(state.get_any_process, f"memo-{name}"))
 
 

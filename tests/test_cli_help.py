@@ -67,3 +67,15 @@ def test_the_no_base_url_notice_is_given_once_per_site(tmp_path, capsys):
     assert "no --base-url" not in run(per_page=10)          # a rebuild of the same site
     assert "no --base-url" not in run(per_page=10, base_url="https://example.org/")
     assert "no --base-url" in run(per_page=10)              # it went away: said again
+
+
+def test_ctrl_c_while_the_flags_are_read_exits_130_without_a_traceback(monkeypatch, capsys):
+    """A Ctrl-C that lands before the build starts (a loaded machine is slow to start: seen in
+    the Ctrl-C test of tests/pipeline) is an interruption like any other, not a traceback."""
+    from digest import cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "make_parser", interrupted)
+    assert cli.main([]) == 130
+    assert capsys.readouterr().err.strip() == "interrupted: output/ left as it was"

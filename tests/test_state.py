@@ -98,3 +98,27 @@ def test_cached_stage_leaves_out_what_compute_could_not_make_and_keep_filters_th
     cache_save(None, "x", {"ok": "k1"}, {"ok": "OK"})      # no state: nothing to do, no error
     assert cached_stage(None, "x", {"a": "ka"}, lambda todo: {"a": 1}) == {"a": 1}
     s.close()
+
+
+def test_a_write_ahead_log_left_beside_a_deleted_state_is_not_read(tmp_path):
+    """The state keeps a write-ahead log (commits cost no fsync). A build killed with the state
+    open leaves its log; if the state file is then deleted (to start clean), the next state
+    must start empty, not replay the old log into the new file (SQLite sees to it: checked
+    here because a state that came back from the dead would skip work the site needs)."""
+    p = tmp_path / "state.sqlite3"
+    s = BuildState(p)
+    s.db.execute("PRAGMA wal_autocheckpoint=0")      # as if killed before any checkpoint
+    s.put_many("k", {"a": [1]})
+    s.set_meta("fingerprint", "old")
+    wal = (tmp_path / "state.sqlite3-wal").read_bytes()
+    shm = (tmp_path / "state.sqlite3-shm").read_bytes()
+    assert wal                                        # the writes are in the log
+    s.close()
+    p.unlink()
+    (tmp_path / "state.sqlite3-wal").write_bytes(wal)
+    (tmp_path / "state.sqlite3-shm").write_bytes(shm)
+    again = BuildState(p)
+    assert again.get_many("k") == {} and again.get_meta("fingerprint") is None
+    again.put_many("k", {"b": 2})
+    again.close()
+    assert BuildState(p).get_many("k") == {"b": 2}

@@ -15,7 +15,6 @@ import struct
 import uuid
 import zlib
 from typing import Callable
-from xml.sax.saxutils import escape as _esc
 
 from ..article import Article, Translation
 from .markdown import plain_text
@@ -54,7 +53,9 @@ nav li { margin: 0.4em 0; }
 
 
 def _x(s: str | None) -> str:
-    return _esc(s or "", {'"': "&quot;"})
+    """Text or an attribute value for XML: ``& < > "`` escaped (xml.sax.saxutils.escape with
+    ``"``, without importing it: it imports urllib.request and http.client, 30 ms of an edit)."""
+    return (s or "").replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace('"', "&quot;")
 
 
 def _t(markdown_text: str | None) -> str:

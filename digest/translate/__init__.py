@@ -257,10 +257,12 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
         raise BuildError(e.message, e.path, e.line) from None
     package = resolve_model(settings, reporter)
     decoding = f"beam{max(1, settings.beam)}+{PIPELINE}"
-    from .dictionary import load_dictionary
+    from .dictionary import VERSION as DICTIONARY_VERSION, load_dictionary
     from ..segment import Segmenter
     from .names import NameFinder
-    finder = NameFinder(load_dictionary(settings.cache_dir), Segmenter(glossary.terms, settings.cache_dir))
+    # (loaded when a machine-translated sentence or a keyword first needs it)
+    finder = NameFinder(lambda: load_dictionary(settings.cache_dir), DICTIONARY_VERSION,
+                        segmenter=Segmenter(glossary.terms, settings.cache_dir))
     planner = _Planner(package.model_id, decoding, finder if auto_names else None)
     overrides = _load_overrides(articles, settings, reporter)
 

