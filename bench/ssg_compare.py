@@ -14,7 +14,8 @@ each generator measures, each run a fresh process:
 wall seconds (Popen to exit), HTML pages in the output, files written by the
 run (mtime changed or new), peak RSS of the largest single process (os.wait4
 rusage; max over all runs) and peak total memory of the whole process tree: the
-build and every process it forks, sampled every 50 ms as the sum of their PSS
+build and every process it forks, sampled every 50 ms (less often for a large tree: a sample
+takes CPU time, about 90 ms for 3 GB, and the sampler keeps to 1/20 of a core) as the sum of their PSS
 (/proc/PID/smaps_rollup, where a page shared copy-on-write by k processes
 counts 1/k in each, so the sum counts it once). With several --n, a growth
 table gives each kind's seconds per 1,000 articles and the ratio to the
@@ -52,7 +53,11 @@ MODEL = [os.environ.get("DIGEST_MODEL")]   # default: the model in ~/.cache/dige
 EDIT_SLUG_INDEX = 0.5   # which article is edited: the middle one
 TIMEOUT = [1800.0]      # seconds before a build is killed (counts as failed)
 PROC = Path("/proc")
-SAMPLE_EVERY = 0.05     # seconds between two samples of the process tree's memory
+SAMPLE_EVERY = 0.05     # seconds between two samples of the process tree's memory, at least
+# ...and at least this many times the CPU time the last sample took: reading smaps_rollup walks
+# the page tables, about 90 ms of CPU for a 3 GB tree (N = 20,000), which every 50 ms would
+# take a core from the build being measured; this bounds the sampler to ~5 % of one core
+SAMPLE_COST_RATIO = 20
 
 
 # Removing the previous output: moved into a trash folder, deleted when the run ends. On this
@@ -212,21 +217,32 @@ def tree_pss_kib(pid: int, proc: Path = PROC) -> int:
     return sum(pss_kib(p, proc) for p in process_tree(pid, proc))
 
 
+def next_sample_in(every: float, sample_cpu: float, ratio: float = SAMPLE_COST_RATIO) -> float:
+    """Seconds until the next sample: ``every``, or longer when a sample costs more than
+    1/``ratio`` of that in CPU time."""
+    return max(every, ratio * sample_cpu)
+
+
 class TreeMemory(threading.Thread):
-    """Samples ``tree_pss_kib(pid)`` every ``every`` seconds until stopped; ``peak`` is the largest."""
+    """Samples ``tree_pss_kib(pid)`` every ``every`` seconds (longer for a large tree, see
+    next_sample_in) until stopped; ``peak`` is the largest."""
 
     def __init__(self, pid: int, every: float = SAMPLE_EVERY, proc: Path = PROC):
         super().__init__(daemon=True)
         self.pid, self.every, self.proc = pid, every, proc
         self.peak = 0
         self.samples = 0
+        self.longest_wait = 0.0
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while True:
+            cpu = time.thread_time()
             self.peak = max(self.peak, tree_pss_kib(self.pid, self.proc))
             self.samples += 1
-            if self._stop_event.wait(self.every):
+            wait = next_sample_in(self.every, time.thread_time() - cpu)
+            self.longest_wait = max(self.longest_wait, wait)
+            if self._stop_event.wait(wait):
                 return
 
     def stop(self) -> int:
@@ -468,7 +484,8 @@ def main(argv=None) -> int:
     print(f"Wall seconds of fresh processes: clean build best of {a.clean_repeat}{rounds} (output and caches "
           f"moved aside first; \"clean after rm -rf\": deleted just before, once, in the last round), no-op and one edit best of {a.repeat}{rounds}; one edit = one sentence appended to one article's Chinese and English). "
           f"Peak MB = max RSS of one process over all runs; peak total MB = max over all runs of the "
-          f"process tree's summed PSS, sampled every {SAMPLE_EVERY * 1000:.0f} ms. {versions()}.")
+          f"process tree's summed PSS, sampled every {SAMPLE_EVERY * 1000:.0f} ms (or {SAMPLE_COST_RATIO} times "
+          f"the CPU time a sample takes, if longer). {versions()}.")
     print("\n\n".join(tables))
     if len(by_n) > 1:
         print("\n" + growth(by_n))

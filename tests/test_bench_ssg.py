@@ -156,3 +156,10 @@ def test_table_has_the_pss_column():
     cells = dict(zip(head.strip("|").split("|"), row.strip("|").split("|")))
     assert cells[" peak total MB (PSS) "].strip() == "431"
     assert cells[" peak MB "].strip() == "350"
+
+
+def test_sampling_slows_down_for_a_costly_tree():
+    # a small tree is sampled every 50 ms; one whose sample took 90 ms of CPU every 1.8 s
+    assert sc.next_sample_in(0.05, 0.001) == 0.05
+    assert sc.next_sample_in(0.05, 0.09) == pytest.approx(1.8)
+    assert sc.next_sample_in(0.05, 0.09, ratio=10) == pytest.approx(0.9)
