@@ -476,6 +476,8 @@ def main(argv=None) -> int:
                 for e in r.get("errors", []):
                     print(f"    {g.name} failed: {e[:400]}", flush=True)
                 best[key] = merge(best.get(key), r)
+                # this run's row at once: a long run (N = 20,000) stopped later keeps it
+                print("    " + table(n, [r]).splitlines()[-1], flush=True)
         results = [best[key] for key in a.only]
         by_n[n] = results
         tables.append(table(n, results))
