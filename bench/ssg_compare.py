@@ -12,8 +12,15 @@ each generator measures, each run a fresh process:
   generator in the last round (see TRASH below for why this is a separate figure);
 
 wall seconds (Popen to exit), HTML pages in the output, files written by the
-run (mtime changed or new), and peak RSS of the process (os.wait4 rusage;
-max over all runs). A generator that fails prints "n/a" with its error.
+run (mtime changed or new), peak RSS of the largest single process (os.wait4
+rusage; max over all runs) and peak total memory of the whole process tree: the
+build and every process it forks, sampled every 50 ms (less often for a large tree: a sample
+takes CPU time, about 90 ms for 3 GB, and the sampler keeps to 1/20 of a core) as the sum of their PSS
+(/proc/PID/smaps_rollup, where a page shared copy-on-write by k processes
+counts 1/k in each, so the sum counts it once). With several --n, a growth
+table gives each kind's seconds per 1,000 articles and the ratio to the
+smallest N (1.00 everywhere = linear). A generator that fails prints "n/a"
+with its error.
 
     .venv/bin/python bench/ssg_compare.py [--n 1000 5000] [--only digest hugo pelican] [--rounds 1]
                                           [--repeat 3] [--clean-repeat 1] [--work /tmp/ssg-bench] [--keep]
@@ -45,6 +52,12 @@ HUGO = Path(os.environ.get("DIGEST_HUGO") or shutil.which("hugo") or "hugo")   #
 MODEL = [os.environ.get("DIGEST_MODEL")]   # default: the model in ~/.cache/digest (build.py fetch-model)
 EDIT_SLUG_INDEX = 0.5   # which article is edited: the middle one
 TIMEOUT = [1800.0]      # seconds before a build is killed (counts as failed)
+PROC = Path("/proc")
+SAMPLE_EVERY = 0.05     # seconds between two samples of the process tree's memory, at least
+# ...and at least this many times the CPU time the last sample took: reading smaps_rollup walks
+# the page tables, about 90 ms of CPU for a 3 GB tree (N = 20,000), which every 50 ms would
+# take a core from the build being measured; this bounds the sampler to ~5 % of one core
+SAMPLE_COST_RATIO = 20
 
 
 # Removing the previous output: moved into a trash folder, deleted when the run ends. On this
@@ -160,15 +173,100 @@ def snapshot(out: Path) -> dict[str, int]:
     return snap
 
 
-def run(g: Gen) -> tuple[float, int, str, int, int]:
-    """(seconds, peak RSS in KiB, error or "", html pages, files written) of one build."""
+def child_pids(pid: int, proc: Path = PROC) -> list[int]:
+    """The children of ``pid`` (of any of its threads); [] once it has gone."""
+    out: list[int] = []
+    try:
+        tasks = os.listdir(proc / str(pid) / "task")
+    except OSError:
+        return out
+    for tid in tasks:
+        try:
+            out += [int(x) for x in (proc / str(pid) / "task" / tid / "children").read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return out
+
+
+def process_tree(pid: int, proc: Path = PROC) -> list[int]:
+    """``pid`` and all its descendants, parents first."""
+    tree: list[int] = []
+    todo = [pid]
+    while todo:
+        p = todo.pop(0)
+        if p not in tree:
+            tree.append(p)
+            todo += child_pids(p, proc)
+    return tree
+
+
+def pss_kib(pid: int, proc: Path = PROC) -> int:
+    """Proportional set size of one process in KiB (0 if it has gone or is a zombie)."""
+    try:
+        text = (proc / str(pid) / "smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+def tree_pss_kib(pid: int, proc: Path = PROC) -> int:
+    """Memory of ``pid`` and its descendants, each page counted once (sum of PSS), in KiB."""
+    return sum(pss_kib(p, proc) for p in process_tree(pid, proc))
+
+
+def next_sample_in(every: float, sample_cpu: float, ratio: float = SAMPLE_COST_RATIO) -> float:
+    """Seconds until the next sample: ``every``, or longer when a sample costs more than
+    1/``ratio`` of that in CPU time."""
+    return max(every, ratio * sample_cpu)
+
+
+class TreeMemory(threading.Thread):
+    """Samples ``tree_pss_kib(pid)`` every ``every`` seconds (longer for a large tree, see
+    next_sample_in) until stopped; ``peak`` is the largest."""
+
+    def __init__(self, pid: int, every: float = SAMPLE_EVERY, proc: Path = PROC):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.proc = pid, every, proc
+        self.peak = 0
+        self.samples = 0
+        self.longest_wait = 0.0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            cpu = time.thread_time()
+            self.peak = max(self.peak, tree_pss_kib(self.pid, self.proc))
+            self.samples += 1
+            wait = next_sample_in(self.every, time.thread_time() - cpu)
+            self.longest_wait = max(self.longest_wait, wait)
+            if self._stop_event.wait(wait):
+                return
+
+    def stop(self) -> int:
+        self._stop_event.set()
+        self.join()
+        return self.peak
+
+
+def run(g: Gen) -> tuple[float, int, str, int, int, int]:
+    """(seconds, peak RSS in KiB, error or "", html pages, files written, peak total PSS in KiB)
+    of one build."""
     before = snapshot(g.out)
     t0 = time.perf_counter()
     p = subprocess.Popen(g.cmd(), cwd=g.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    mem = TreeMemory(p.pid)
+    mem.start()
     # read output while waiting (a full pipe would block the child)
     timer = threading.Timer(TIMEOUT[0], p.kill)
     timer.start()
     data = p.stdout.read()
+    # the last samples are taken while the build exits: stop before reaping it (its pid stays
+    # ours, not reused by another process, until os.wait4 returns)
+    os.waitid(os.P_PID, p.pid, os.WEXITED | os.WNOWAIT)
+    pss = mem.stop()
     _pid, status, ru = os.wait4(p.pid, 0)
     timer.cancel()
     secs = time.perf_counter() - t0
@@ -181,7 +279,7 @@ def run(g: Gen) -> tuple[float, int, str, int, int]:
     after = snapshot(g.out)
     html = sum(1 for k in after if k.endswith(".html"))
     written = sum(1 for k, m in after.items() if before.get(k) != m)
-    return secs, ru.ru_maxrss, err, html, written
+    return secs, ru.ru_maxrss, err, html, written, pss
 
 
 LAST_RM = [0.0]           # wall time of the last mass deletion (also left for the next run)
@@ -199,16 +297,17 @@ def let_deletions_age() -> None:
 def measure(g: Gen, corpus_dir: Path, slug: str, repeat: int, clean_repeat: int,
             edit_no: list[int], after_rm: bool = False) -> dict:
     res: dict = {"name": g.name}
-    peak = 0
+    peak = peak_pss = 0
 
     def best(kind, prep=None, times=repeat):
-        nonlocal peak
+        nonlocal peak, peak_pss
         runs = []
         for _ in range(times):
             if prep:
                 prep()
-            secs, rss, err, html, written = run(g)
+            secs, rss, err, html, written, pss = run(g)
             peak = max(peak, rss)
+            peak_pss = max(peak_pss, pss)
             if err:
                 res[kind] = None
                 res.setdefault("errors", []).append(f"{kind}: {err}")
@@ -234,6 +333,7 @@ def measure(g: Gen, corpus_dir: Path, slug: str, repeat: int, clean_repeat: int,
             g.delete = False
             LAST_RM[0] = time.time()
     res["peak_mb"] = peak / 1024 if peak else None
+    res["pss_mb"] = peak_pss / 1024 if peak_pss else None
     return res
 
 
@@ -245,7 +345,8 @@ def merge(old: dict | None, new: dict) -> dict:
     for kind in ("clean", "noop", "edit", "clean_rm"):
         runs = [r for r in (old.get(kind), new.get(kind)) if r]
         out[kind] = min(runs) if runs else None
-    out["peak_mb"] = max(x for x in (old.get("peak_mb"), new.get("peak_mb"), 0) if x is not None) or None
+    for key in ("peak_mb", "pss_mb"):
+        out[key] = max(x for x in (old.get(key), new.get(key), 0) if x is not None) or None
     out["errors"] = old.get("errors", []) + new.get("errors", [])
     return out
 
@@ -256,14 +357,50 @@ def fmt_time(r):
 
 def table(n: int, results: list[dict]) -> str:
     lines = [f"N = {n:,} articles ({2 * n:,} article pages)", "",
-             "| generator | clean build | no-op rebuild | one edit | peak MB | HTML pages | files written (clean / no-op / edit) | clean after rm -rf |",
-             "|---|---:|---:|---:|---:|---:|---|---:|"]
+             "| generator | clean build | no-op rebuild | one edit | peak MB | peak total MB (PSS) | HTML pages | files written (clean / no-op / edit) | clean after rm -rf |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---:|"]
     for r in results:
         pages = r["clean"][1] if r.get("clean") else "n/a"
         written = " / ".join(str(r[k][2]) if r.get(k) else "n/a" for k in ("clean", "noop", "edit"))
         peak = f"{r['peak_mb']:.0f}" if r.get("peak_mb") else "n/a"
+        pss = f"{r['pss_mb']:.0f}" if r.get("pss_mb") else "n/a"
         lines.append(f"| {r['name']} | {fmt_time(r.get('clean'))} | {fmt_time(r.get('noop'))} | "
-                     f"{fmt_time(r.get('edit'))} | {peak} | {pages} | {written} | {fmt_time(r.get('clean_rm'))} |")
+                     f"{fmt_time(r.get('edit'))} | {peak} | {pss} | {pages} | {written} | {fmt_time(r.get('clean_rm'))} |")
+    return "\n".join(lines)
+
+
+KINDS = (("clean", "clean build"), ("noop", "no-op rebuild"), ("edit", "one edit"),
+         ("clean_rm", "clean after rm -rf"))
+
+
+def growth(by_n: dict[int, list[dict]]) -> str:
+    """Seconds per 1,000 articles of each generator and kind at each N, with the ratio to the
+    smallest N where it has a figure (1.00 = linear growth; below 1, a fixed cost such as
+    start-up is spread over more articles; above 1, the cost per article grows with the site);
+    then peak total memory (PSS) as it is, with its ratio to the smallest N. "" with fewer
+    than two N."""
+    ns = sorted(by_n)
+    if len(ns) < 2:
+        return ""
+    lines = ["Growth: seconds per 1,000 articles (ratio to the smallest N in brackets; 1.00 = linear)", "",
+             "| generator | kind | " + " | ".join(f"N = {n:,}" for n in ns) + " |",
+             "|---|---|" + "---:|" * len(ns)]
+    names: list[str] = []
+    for n in ns:
+        names += [r["name"] for r in by_n[n] if r["name"] not in names]
+    for name in names:
+        rows = {n: next((r for r in by_n[n] if r["name"] == name), {}) for n in ns}
+        for kind, label in KINDS + (("pss_mb", "peak total MB (PSS)"),):
+            vals = {n: rows[n][kind] for n in ns if rows[n].get(kind)}
+            if kind == "pss_mb":        # memory as it is: a fixed base would hide growth per 1,000
+                shown = {n: (v, f"{v:.0f} MB") for n, v in vals.items()}
+            else:
+                shown = {n: (v[0] / (n / 1000), f"{v[0] / (n / 1000):.2f} s") for n, v in vals.items()}
+            if not shown:
+                continue
+            base = shown[min(shown)][0]
+            cells = [f"{shown[n][1]} ({shown[n][0] / base:.2f})" if n in shown else "n/a" for n in ns]
+            lines.append(f"| {name} | {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -314,6 +451,7 @@ def main(argv=None) -> int:
     MODEL[0] = a.model
     print(versions(), flush=True)
     tables = []
+    by_n: dict[int, list[dict]] = {}
     for n in a.n:
         cdir = a.work / f"n{n}"
         if not (a.keep and (cdir / "content").is_dir()):
@@ -338,14 +476,21 @@ def main(argv=None) -> int:
                 for e in r.get("errors", []):
                     print(f"    {g.name} failed: {e[:400]}", flush=True)
                 best[key] = merge(best.get(key), r)
+                # this run's row at once: a long run (N = 20,000) stopped later keeps it
+                print("    " + table(n, [r]).splitlines()[-1], flush=True)
         results = [best[key] for key in a.only]
+        by_n[n] = results
         tables.append(table(n, results))
         print("\n" + tables[-1] + "\n", flush=True)
     rounds = f" in each of {a.rounds} rounds taken in turns" if a.rounds > 1 else ""
     print(f"Wall seconds of fresh processes: clean build best of {a.clean_repeat}{rounds} (output and caches "
           f"moved aside first; \"clean after rm -rf\": deleted just before, once, in the last round), no-op and one edit best of {a.repeat}{rounds}; one edit = one sentence appended to one article's Chinese and English). "
-          f"Peak MB = max RSS over all runs. {versions()}.")
+          f"Peak MB = max RSS of one process over all runs; peak total MB = max over all runs of the "
+          f"process tree's summed PSS, sampled every {SAMPLE_EVERY * 1000:.0f} ms (or {SAMPLE_COST_RATIO} times "
+          f"the CPU time a sample takes, if longer). {versions()}.")
     print("\n\n".join(tables))
+    if len(by_n) > 1:
+        print("\n" + growth(by_n))
     return 0
 
 

@@ -43,12 +43,15 @@ class _Entries:
 
     def __init__(self, made: dict[str, list[str]], keys: dict[str, str], site):
         self.made, self.keys, self.site = made, keys, site
+        self._by_slug: dict[str, Article] | None = None
 
     def __getitem__(self, slug: str) -> list[str]:
         e = self.made.get(slug)
         if e is None:
             from .search_index import doc_entry
-            a = next(x for x in self.site.articles if x.slug == slug)
+            if self._by_slug is None:        # (a scan per article was O(shard x site) per edit)
+                self._by_slug = {x.slug: x for x in self.site.articles}
+            a = self._by_slug[slug]
             e = memo.get("search-article", self.keys[slug],
                          lambda: [doc_entry(d, self.site.segmenter) for d in _search_docs_of(self.site, a)])
         return e

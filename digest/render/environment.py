@@ -92,4 +92,8 @@ class _TolerantBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 def render_page(env: jinja2.Environment, page: "Page") -> bytes:
     urls.safe_rel(page.path)
-    return env.get_template(page.template).render(page.context).encode("utf-8")
+    make = page._make
+    data = env.get_template(page.template).render(page.context).encode("utf-8")
+    if make is not None:      # a context made for this render is not kept: a worker renders
+        page._context, page._make = None, make     # thousands of pages (2.7 GB at N = 20,000)
+    return data
