@@ -7,8 +7,9 @@ site untouched: every page is rendered before anything in ``output/`` changes, s
 bad input, a model error, a template error or Ctrl-C during the build leaves the old
 site exactly as it was. One build of a site runs at a time (digest/lock.py).
 
-A build whose inputs (files' sizes and times, settings, code) are those of the
-last successful build does nothing and says so.
+A build whose inputs (files' sizes and times, settings, code: digest/fingerprint.py) are
+those of the last successful build does nothing and says so. Rendering what changed and
+publishing it is digest/output.py.
 """
 from __future__ import annotations
 
@@ -20,16 +21,17 @@ import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from . import __version__
 from .errors import InputError, Reporter, progress_bar
+from .fingerprint import code_version, input_fingerprint, output_intact
 from .lock import site_lock
-from .publish import no_interrupt, publish_changes, publish_staging, recover, safe_rel, staging_path
+from .output import render_and_publish
+from .publish import recover
 from .segment import Segmenter
 from .settings import Settings
 from .sitedata import SiteData, sort_articles
-from .state import BuildState, cache_lookup, cache_save, cached_stage, digest_of, tree_stat
+from .state import BuildState, cache_lookup, cache_save, cached_stage, digest_of
 
 if TYPE_CHECKING:
     from .article import Article
@@ -62,53 +64,6 @@ class BuildResult:
 def counted(n: int, noun: str) -> str:
     """``1 article``, ``2 articles``, ``0 articles``: English nouns of this summary only."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-# ---------------------------------------------------------------- fingerprint
-
-def _code_stat() -> list:
-    """(name, mtime, size) of the package's Python files, in path order."""
-    out = []
-    for rel, size, mtime in tree_stat(Path(__file__).parent):
-        if rel.endswith(".py"):
-            out.append((rel, mtime, size))
-    return out
-
-
-def input_fingerprint(settings: Settings, rebuild_tm: bool) -> str:
-    """Cheap: stats, not contents. Any change here means 'run the pipeline'."""
-    tm = Path(settings.tm_path)
-    return digest_of(
-        __version__, _code_stat(),
-        tree_stat(settings.seeds_dir) if settings.seeds_dir.is_dir() else None,
-        tree_stat(settings.content_dir, skip_suffixes=(".sqlite3", ".sqlite3-wal", ".sqlite3-shm",
-                                                        "-journal")),
-        [tree_stat(d) for d in settings.theme_dirs],
-        [str(d.resolve()) for d in settings.theme_dirs], settings.base_url, settings.beam, settings.per_page, settings.feed_size,
-        settings.epub,
-        str(settings.model_path) if settings.model_path else None,
-        str(tm), rebuild_tm,
-        sys.version_info[:2],
-        settings.site_title_zh, settings.site_title_en, settings.keyword_page_min,
-    )
-
-
-def output_intact(settings: Settings, state: BuildState) -> bool:
-    """Every file the state lists is in output/ with its size (someone may have deleted some)."""
-    out = settings.output_dir
-    if not out.is_dir():
-        return False
-    outputs = state.output_sizes()
-    if not outputs:
-        return False
-    base = str(out) + os.sep
-    for rel, size in outputs:
-        try:
-            if os.stat(base + rel).st_size != size:      # (string paths: 3x faster than pathlib)
-                return False
-        except OSError:
-            return False
-    return True
 
 
 # ---------------------------------------------------------------- stages
@@ -248,15 +203,6 @@ def _keywords_job(a: Article, seg: Segmenter, readings: bool = False
 
 
 @functools.lru_cache(maxsize=None)
-def code_version(module: str) -> str:
-    """Hash of a stage's source and of the character classes every stage shares (chars.py):
-    cached results of an older version of the code are not reused."""
-    base = Path(__file__).parent
-    files = sorted((base / module).rglob("*.py")) if (base / module).is_dir() else [base / f"{module}.py"]
-    files.append(base / "chars.py")
-    return digest_of(*[p.read_bytes() for p in files if p.exists()])
-
-
 def _glossary_terms(path: Path, state: BuildState | None = None) -> list[str]:
     """The glossary's terms (for the segmenter), cached by the file's size and time: reading
     the glossary imports the whole translate stage."""
@@ -429,120 +375,3 @@ def _repeat_standing(state: BuildState, reporter: Reporter) -> None:
         return
     for path, line, msg in standing:
         reporter.warning(path, line, msg)
-
-
-# ---------------------------------------------------------------- render + publish
-
-def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
-                       state: BuildState, result: BuildResult, verify: bool = False, memo=None) -> None:
-    """Render what changed and publish it; ``memo`` (a render.memo.Memo, made by the build)
-    is filled from the state, active while pages are rendered, and saved back."""
-    from . import render
-    from .render.memo import LAZY, Memo, active
-    memo = Memo() if memo is None else memo
-    recorded = state.outputs()
-    previous = recorded if settings.output_dir.is_dir() else {}
-    _load_memo(state, memo)
-    with active(memo):
-        todo, files, keys, sizes, staging = _render_changed(site, settings, reporter, state, verify, render, previous)
-    for name, table in memo.export().items():      # one row per entry: an edit writes a few
-        state.put_many(f"memo-{name}", table, replace_all=True)
-    for name in LAZY:
-        keep, new = memo.export_lazy(name)
-        state.retain(f"memo-{name}", keep | set(new))
-        state.put_many(f"memo-{name}", new)
-    out = settings.output_dir
-    out_base = str(out) + os.sep
-    # switching output/ over and recording it in the state are one step for Ctrl-C
-    with no_interrupt():
-        if staging is not None:
-            publish_staging(staging, out)
-            result.pages_written, result.pages_unchanged, result.pages_removed = len(todo), 0, 0
-        else:
-            result.pages_written, result.pages_unchanged, result.pages_removed = \
-                publish_changes(out, files, set(keys), previous)
-        result.published = True
-        state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
-                           for rel in keys}, previous=recorded)
-        state.set_meta("told-no-base-url", "no" if settings.base_url else "yes")
-
-
-def _render_changed(site: SiteData, settings: Settings, reporter: Reporter, state: BuildState, verify: bool,
-            render, previous: dict) -> tuple[list, dict, dict, dict, "Path | None"]:
-    """Render every page whose inputs changed: (todo, rendered files by path (output/ exists),
-    keys, sizes, the staging folder the files were written into (a first or clean build))."""
-    files: dict[str, bytes] = {}
-    keys: dict[str, str] = {}
-    sizes: dict[str, int] = {}
-    out_base = str(settings.output_dir) + os.sep
-    todo: list[tuple[str, Callable[[], bytes]]] = []
-    told = state.get_meta("told-no-base-url") == "yes"      # once per site, not every build
-    for rel, key, produce in render.render_files(site, settings, reporter, tell_no_base_url=not told):
-        keys[rel] = key
-        old = previous.get(rel)
-        if not verify and old is not None and old[0] == key and _size(out_base + rel) == old[1]:
-            sizes[rel] = old[1]
-            continue      # made from the same inputs, and still there: not rendered again
-        todo.append((rel, produce))
-    from .parallel import imap_chunks
-    out = settings.output_dir
-    # no output/ yet (a first or clean build): whoever renders a file writes it into a
-    # staging folder, which becomes output/ in one rename when every file is there
-    staging = None if out.is_dir() else staging_path(out)
-    import shutil
-    if staging is not None:
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir(parents=True)
-    work = _produce if staging is None else functools.partial(_write_into, staging)
-    try:
-        with progress_bar(settings.quiet, len(todo), "rendering", "page") as bar:
-            done = 0
-            for chunk in imap_chunks(work, todo):      # on every core when there are many
-                for res in chunk:
-                    if staging is None:
-                        files[todo[done][0]] = res
-                    else:
-                        sizes[todo[done][0]] = res
-                    done += 1
-                bar.update(len(chunk))
-    except BaseException:
-        if staging is not None:                        # a failed first build leaves nothing
-            shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return todo, files, keys, sizes, staging
-
-
-def _load_memo(state: BuildState, memo) -> None:
-    """Fill the build's render memo from the state; entries made by other render code are
-    dropped first."""
-    from .render.memo import LAZY, TABLES
-    version = code_version("render")
-    if state.get_meta("memo-version") != version:
-        state.delete_kinds(["render-memo"] + [f"memo-{name}" for name in TABLES])
-        state.set_meta("memo-version", version)
-    memo.load({name: state.get_many(f"memo-{name}") for name in TABLES if name not in LAZY})
-    for name in LAZY:
-        memo.load_lazy(name, state.keys(f"memo-{name}"), functools.partial(state.get_any_process, f"memo-{name}"))
-
-
-def _produce(item: tuple[str, Callable[[], bytes]]) -> bytes:
-    return item[1]()
-
-
-def _write_into(staging: Path, item: tuple[str, Callable[[], bytes]]) -> int:
-    """Render one file into the staging folder; its size."""
-    rel, produce = item
-    safe_rel(rel)
-    data = produce()
-    p = staging / rel
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_bytes(data)
-    return len(data)
-
-
-def _size(p: str) -> int:
-    try:
-        return os.stat(p).st_size             # (a string path: 3x faster than pathlib here)
-    except OSError:
-        return -1
