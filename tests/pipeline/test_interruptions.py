@@ -172,15 +172,28 @@ def _group_gone(pgid: int, within: float = 10.0) -> bool:
     return False
 
 
+# run before main(): the program is imported, then a file says so
+STARTED = "import digest.cli, pathlib; pathlib.Path('started').touch()"
+
+
 def test_ctrl_c_to_the_process_group_never_hangs_and_leaves_a_whole_site(site):
     assert run(site, "build").returncode == 0
+    started = site / "started"
     published = 0
     outcomes = []
     for n in range(1, 17):
         set_edition(site, n)                   # every page is rendered again (on forked workers)
-        p = subprocess.Popen(command(site, "build"), cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, start_new_session=True)        # its own process group, as in a terminal
-        time.sleep(0.1 + 0.09 * n)             # from start-up to after publishing
+        started.unlink(missing_ok=True)
+        p = subprocess.Popen(command(site, "build", prelude=STARTED), cwd=site, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)        # its own process group, as in a terminal
+        # timed from the moment the program is loaded (a Ctrl-C while the interpreter is still
+        # importing it is Python's: a traceback, before anything was touched), so that a slow,
+        # loaded machine does not move every try earlier; then from main's start to after publishing
+        deadline = time.monotonic() + HANG
+        while not started.exists() and p.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(0.09 * (n - 1))
         os.killpg(p.pid, signal.SIGINT)
         try:
             out, err = p.communicate(timeout=HANG)
