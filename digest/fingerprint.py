@@ -50,13 +50,15 @@ def output_intact(settings: Settings, state: BuildState) -> bool:
     if not outputs:
         return False
     base = str(out) + os.sep
-    for rel, size in outputs:
-        try:
-            if os.stat(base + rel).st_size != size:      # (string paths: 3x faster than pathlib)
-                return False
-        except OSError:
-            return False
-    return True
+    return all(size >= 0 and file_size(base + rel) == size for rel, size in outputs)
+
+
+def file_size(p: str) -> int:
+    """The size of the file at ``p``, -1 when there is none."""
+    try:
+        return os.stat(p).st_size             # (a string path: 3x faster than pathlib here)
+    except OSError:
+        return -1
 
 
 def code_version(module: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import Reporter, progress_bar
-from .fingerprint import code_version
+from .fingerprint import code_version, file_size
 from .publish import no_interrupt, publish_changes, publish_staging, safe_rel, staging_path
 from .settings import Settings
 from .sitedata import SiteData
@@ -50,7 +50,7 @@ def render_and_publish(site: SiteData, settings: Settings, reporter: Reporter,
             result.pages_written, result.pages_unchanged, result.pages_removed = \
                 publish_changes(out, files, set(keys), previous)
         result.published = True
-        state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else _size(out_base + rel))
+        state.set_outputs({rel: (keys[rel], sizes[rel] if rel in sizes else file_size(out_base + rel))
                            for rel in keys}, previous=recorded)
         state.set_meta("told-no-base-url", "no" if settings.base_url else "yes")
 
@@ -68,7 +68,7 @@ def _render_changed(site: SiteData, settings: Settings, reporter: Reporter, stat
     for rel, key, produce in render.render_files(site, settings, reporter, tell_no_base_url=not told):
         keys[rel] = key
         old = previous.get(rel)
-        if not verify and old is not None and old[0] == key and _size(out_base + rel) == old[1]:
+        if not verify and old is not None and old[0] == key and file_size(out_base + rel) == old[1]:
             sizes[rel] = old[1]
             continue      # made from the same inputs, and still there: not rendered again
         todo.append((rel, produce))
@@ -127,10 +127,3 @@ def _write_into(staging: Path, item: tuple[str, Callable[[], bytes]]) -> int:
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_bytes(data)
     return len(data)
-
-
-def _size(p: str) -> int:
-    try:
-        return os.stat(p).st_size             # (a string path: 3x faster than pathlib here)
-    except OSError:
-        return -1
