@@ -419,6 +419,14 @@ def versions() -> str:
     return "Hugo " + ", ".join(out)
 
 
+def compile_bytecode() -> None:
+    """Compile this project's modules to bytecode, as ./make.sh does and as pip does for the
+    peers' installed packages: an editable install is otherwise compiled again by every fresh
+    process wherever bytecode is not written (PYTHONDONTWRITEBYTECODE), about 0.1 s of each."""
+    subprocess.run([str(PY), "-m", "compileall", "-q", str(ROOT / "digest")], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, nargs="+", default=[1000, 5000])
@@ -450,6 +458,7 @@ def main(argv=None) -> int:
         LAST_RM[0] = time.time()
     MODEL[0] = a.model
     print(versions(), flush=True)
+    compile_bytecode()
     tables = []
     by_n: dict[int, list[dict]] = {}
     for n in a.n:
