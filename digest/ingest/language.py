@@ -12,12 +12,16 @@ whole corpus.
 The tables are made from ``dict.txt`` on first use (about 1-2 s) and kept as a
 ``marshal`` file in the cache folder the run's Settings name (``--cache DIR``;
 ``$DIGEST_CACHE``, default ``~/.cache/digest``, when none is given; 0.1-0.3 s to
-load); when that cannot be written they are simply made again next time. The
+load); when that cannot be written they are simply made again next time. The file
+is named after ``dict.txt``'s size and content hash, not its time, so every virtual
+environment with the same jieba shares it, and writing it removes the tables of any
+other ``dict.txt`` (one file of 5 MB, however many environments come and go). The
 tables depend only on ``dict.txt``, so a process loads them once: the first
 call (``ingest`` passes its cache folder in) decides where the file is read.
 """
 from __future__ import annotations
 
+import hashlib
 import marshal
 import math
 import os
@@ -72,7 +76,7 @@ def _build(path: Path) -> tuple[dict[str, int], dict[str, int]]:
     return uni, bi
 
 
-_LOADED: dict[tuple[str, int, int], Model] = {}      # dict.txt (path, size, mtime) -> its tables
+_LOADED: dict[tuple[str, int, str], Model] = {}      # dict.txt (path, size, hash) -> its tables
 
 
 def model(cache_dir: Path | None = None) -> Model:
@@ -86,16 +90,20 @@ def model(cache_dir: Path | None = None) -> Model:
 
 
 @lru_cache(maxsize=1)
-def _dict_key() -> tuple[str, int, int]:
-    path = _dict_path()
-    st = path.stat()
-    return str(path), st.st_size, int(st.st_mtime)
+def _dict_key() -> tuple[str, int, str]:
+    return dict_key(_dict_path())
 
 
-def _load(path: Path, size: int, mtime: int, cache_dir: Path | None) -> Model:
+def dict_key(path: Path) -> tuple[str, int, str]:
+    """``dict.txt``'s path, size and content hash (5 MB: about 10 ms): what the tables depend on."""
+    data = path.read_bytes()
+    return str(path), len(data), hashlib.sha256(data).hexdigest()[:16]
+
+
+def _load(path: Path, size: int, digest: str, cache_dir: Path | None) -> Model:
     from ..settings import default_cache_dir
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    cache = folder / f"han-bigrams-{size}-{mtime}.marshal"
+    cache = folder / f"han-bigrams-{size}-{digest}.marshal"
     tables = None
     try:
         with open(cache, "rb") as f:
@@ -110,6 +118,9 @@ def _load(path: Path, size: int, mtime: int, cache_dir: Path | None) -> Model:
             with os.fdopen(fd, "wb") as f:
                 marshal.dump(tables, f)
             os.replace(tmp, cache)
+            for old in folder.glob("han-bigrams-*.marshal"):   # another dict.txt's: never read again
+                if old != cache:
+                    old.unlink(missing_ok=True)
         except OSError:
             pass
     uni, bi = tables
