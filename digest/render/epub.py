@@ -25,7 +25,7 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)          # the earliest a zip can say: no clo
 CREDITS = [
     ("Machine translation", "Argos Translate translate-zh_en-1_9, derived from OPUS-MT "
                             "(Jörg Tiedemann and Santhosh Thottingal), licensed CC BY 4.0"),
-    ("Word segmentation and dictionary", "jieba (MIT licence)"),
+    ("Word segmentation and dictionary", "rjieba (jieba-rs) and the dictionary of jieba (MIT licences)"),
     ("Romanisation", "pypinyin (MIT licence)"),
     ("Names and keyword labels", "CC-CEDICT (MDBG and contributors), licensed CC BY-SA 4.0"),
 ]
