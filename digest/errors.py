@@ -26,6 +26,11 @@ def escaped(text: str) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 article``, ``2 articles``, ``0 articles``: the regular English nouns of messages."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def display_path(path: str) -> str:
     """A path as the user typed it: relative to the current folder when inside it."""
     try:

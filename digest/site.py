@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError, Reporter, progress_bar
+from .errors import InputError, Reporter, counted, progress_bar
 from .fingerprint import code_version, input_fingerprint, output_intact
 from .lock import site_lock
 from .output import render_and_publish
@@ -59,11 +59,6 @@ class BuildResult:
         return (f"{counted(self.articles, 'article')}, {counted(self.pages_written, 'page')} written, "
                 f"{self.pages_unchanged} unchanged{removed}, "
                 f"{counted(self.sentences_translated, 'sentence')} translated, {self.seconds:.2f} s")
-
-
-def counted(n: int, noun: str) -> str:
-    """``1 article``, ``2 articles``, ``0 articles``: English nouns of this summary only."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 # ---------------------------------------------------------------- stages

@@ -7,7 +7,9 @@ import argparse
 import pytest
 
 from digest.cli import main, make_parser
-from digest.site import BuildResult, counted
+from digest.errors import counted
+from digest.site import BuildResult
+from digest.translate import flagged_message, model_message
 
 
 def _parsers():
@@ -79,3 +81,10 @@ def test_ctrl_c_while_the_flags_are_read_exits_130_without_a_traceback(monkeypat
     monkeypatch.setattr(cli, "make_parser", interrupted)
     assert cli.main([]) == 130
     assert capsys.readouterr().err.strip() == "interrupted: output/ left as it was"
+
+
+def test_the_translate_messages_say_1_sentence_and_2_sentences():
+    assert model_message(1, 0) == "translate: 1 sentence to the model, 0 from the translation memory"
+    assert model_message(2, 5).startswith("translate: 2 sentences to the model")
+    assert flagged_message(1).startswith("translate: 1 machine sentence needs a human look")
+    assert flagged_message(3).startswith("translate: 3 machine sentences need a human look")

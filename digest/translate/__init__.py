@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from ..article import Article, Block, SentenceFlag, Translation
 from ..chars import HAN_RE, HAN_WORD_RE
 from ..content import EN_SUFFIX
-from ..errors import BuildError, InputError, Reporter, progress_bar
+from ..errors import BuildError, InputError, Reporter, counted, progress_bar
 from .glossary import (Glossary, check_terms, has_debris, inline, load_glossary, protect, restore,
                        strip_debris, token_counts)
 from .checks import check, drop_invented_marker, retryable, severity
@@ -300,8 +300,7 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
         result.from_memory = len(known)
         if todo:
             result.sent_to_model = len(todo)
-            reporter.info(f"translate: {len(todo)} sentence(s) to the model, "
-                          f"{result.from_memory} from the translation memory")
+            reporter.info(model_message(len(todo), result.from_memory))
             result.glossary_misses = _run_model(planner, todo, package, settings, tm, reporter)
     finally:
         tm.close()
@@ -315,9 +314,17 @@ def translate_site(articles: list[Article], terms: list[str], settings, reporter
     result.retried, result.retry_passed = planner.retried, planner.retry_passed
     result.flagged = sum(len(t.flags) for t in result.translations.values())
     if result.flagged:
-        reporter.info(f"translate: {result.flagged} machine sentence(s) need a human look "
-                      "(Translation.flags: numbers, dates, names or fluency the checks doubt)")
+        reporter.info(flagged_message(result.flagged))
     return result
+
+
+def model_message(to_model: int, from_memory: int) -> str:
+    return f"translate: {counted(to_model, 'sentence')} to the model, {from_memory} from the translation memory"
+
+
+def flagged_message(flagged: int) -> str:
+    return (f"translate: {counted(flagged, 'machine sentence')} {'needs' if flagged == 1 else 'need'} "
+            "a human look (Translation.flags: numbers, dates, names or fluency the checks doubt)")
 
 
 def _run_model(planner: _Planner, todo: list[str], package, settings, tm: TranslationMemory,
