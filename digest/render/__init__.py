@@ -157,7 +157,7 @@ def _epub_file(site, settings, version: bytes, previous: dict[str, tuple[str, in
         return epub.article_member(a, t, notice)
 
     def produce(old_book=None) -> bytes:
-        old = _old_epub_members(settings.output_dir / urls.EPUB, *old_book) if old_book else {}
+        old, members = _old_epub_members(settings.output_dir / urls.EPUB, *old_book) if old_book else ({}, {})
 
         def member(a):
             k = member_keys.get(a.slug)
@@ -166,7 +166,8 @@ def _epub_file(site, settings, version: bytes, previous: dict[str, tuple[str, in
             reused = old.get(k)
             return reused if reused is not None else memo.get("epub", k, lambda: compute(a))
         titles = {a.slug: (t.title if (t := aligned(a)) is not None else None) for a in site.articles}
-        return epub.make_book(site.articles, titles, member, settings.site_title_zh, settings.site_title_en)
+        return epub.make_book(site.articles, titles, member, settings.site_title_zh, settings.site_title_en,
+                              members)
 
     if len(member_keys) == len(site.articles):
         key = digest_of("epub", version.hex(), settings.site_title_zh, settings.site_title_en,
@@ -190,25 +191,25 @@ def _epub_file(site, settings, version: bytes, previous: dict[str, tuple[str, in
     return urls.EPUB, key_of(data), (lambda d=data: d)
 
 
-def _old_epub_members(path: Path, order: tuple, size: int) -> dict[str, tuple]:
-    """The article members of the book at ``path``, by memo key (``order``: the key of its
-    n-th article), when the file is the size the build state recorded and reads back as a zip
-    that epub.write_zip made; else none (they are made again)."""
+def _old_epub_members(path: Path, order: tuple, size: int) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """The members of the book at ``path``: its articles' by memo key (``order``: the key of its
+    n-th article), and every member by name, when the file is the size the build state recorded
+    and reads back as a zip that epub.write_zip made; else none (they are made again)."""
     from . import epub
     try:
         with open(path, "rb") as f:
             book = f.read()
     except OSError:
-        return {}
+        return {}, {}
     members = epub.read_members(book) if len(book) == size else None
     if members is None:
-        return {}
+        return {}, {}
     out = {}
     for i, k in enumerate(order, 1):
         m = members.get("OEBPS/" + epub.article_file(i))
         if m is not None and m[3] == epub.DEFLATED:
             out[k] = m
-    return out
+    return out, members
 
 
 def _render(env, page: Page, themes) -> bytes:

@@ -192,9 +192,20 @@ def article_member(a: Article, t: Translation | None, notice: str) -> tuple[int,
 
 
 def make_book(articles: list[Article], en_titles: dict[str, str | None],
-              member: Callable[[Article], tuple[int, int, bytes, int]], title_zh: str, title_en: str) -> bytes:
+              member: Callable[[Article], tuple[int, int, bytes, int]], title_zh: str, title_en: str,
+              old: dict[str, tuple] | None = None) -> bytes:
     """The EPUB: ``en_titles`` maps a slug to its English title (None: Chinese only); ``member``
-    gives an article's page as :func:`article_member` makes it."""
+    gives an article's page as :func:`article_member` makes it. ``old`` (optional): the members of
+    the previous book (:func:`read_members`); a table of contents or package file whose bytes
+    are those of its old member is copied, not compressed again."""
+    old = old or {}
+
+    def packed(name: str, data: bytes) -> tuple[int, int, bytes, int]:
+        was = old.get(name)
+        if (was is not None and was[3] == DEFLATED and was[1] == len(data) and was[0] == zlib.crc32(data)
+                and zlib.decompress(was[2], -15) == data):          # the same bytes, verified
+            return was
+        return deflate(data)
     date = modified(articles)
     files = ["title.xhtml"] + [article_file(i) for i in range(1, len(articles) + 1)]
     entries = [(n, a.title, en_titles.get(a.slug)) for n, a in zip(files[1:], articles)]
@@ -204,7 +215,7 @@ def make_book(articles: list[Article], en_titles: dict[str, str | None],
             ("OEBPS/style.css", CSS),
             ("OEBPS/title.xhtml", title_xhtml(title_zh, title_en, date, len(articles)))]
     parts = [("mimetype", *stored(b"application/epub+zip"))]
-    parts += [(name, *deflate(text.encode("utf-8"))) for name, text in head]
+    parts += [(name, *packed(name, text.encode("utf-8"))) for name, text in head]
     parts += [(f"OEBPS/{name}", *member(a)) for name, a in zip(files[1:], articles)]
     return write_zip(parts)
 
