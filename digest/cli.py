@@ -6,6 +6,7 @@ processed) or a build/check failed, 2 on wrong usage (argparse's own).
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 from pathlib import Path
@@ -191,11 +192,20 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(**kw)
 
 
+GC_YOUNG = 50_000     # new container objects between two collections of the youngest generation
+
+
 def run() -> int:
     """The process entry point (``build.py``, the ``digest`` command): :func:`main`, then Ctrl-C
     ignored while the interpreter exits. The outcome is decided and reported by then; Python's
     shutdown puts SIGINT back to the default action, so a Ctrl-C landing there killed a build
-    that had finished (exit status -2 and no message)."""
+    that had finished (exit status -2 and no message).
+
+    The cyclic garbage collector runs every ``GC_YOUNG`` new objects instead of every 700: a
+    build allocates hundreds of thousands of objects that live to its end (articles, state rows,
+    pages), and with the default it ran about 440 collections in a one-edit build of 1,000
+    articles, scanning them again and again (0.1-0.15 s of its 0.85 s of CPU)."""
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     code = main()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     return code

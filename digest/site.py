@@ -26,17 +26,17 @@ from typing import TYPE_CHECKING
 from .errors import InputError, Reporter, counted, progress_bar
 from .fingerprint import code_version, input_fingerprint, output_intact
 from .lock import site_lock
-from .output import render_and_publish
 from .publish import recover
-from .segment import Segmenter
 from .settings import Settings
-from .sitedata import SiteData, sort_articles
 from .state import BuildState, cache_lookup, cache_save, cached_stage, digest_of
 
 if TYPE_CHECKING:
     from .article import Article
-# (the content module, and YAML with it, is imported by the stages that read content: a build
-# with nothing changed stops before them)
+    from .segment import Segmenter
+    from .sitedata import SiteData
+# (the content module, and YAML with it, is imported by the stages that read content, and the
+# data model, the segmenter and the render stage by the stages that use them: a build with
+# nothing changed stops before them)
 
 
 @dataclass
@@ -102,6 +102,7 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
     """Read content/*.zh.md; files whose size and time are unchanged come from the state cache.
     ``keys`` (optional) receives each article's cache key, by slug; ``hashes`` its zh_hash()."""
     from .content import content_files, load_article
+    from .sitedata import sort_articles
     version = code_version("content")
     paths = {}
     for path in content_files(settings.content_dir):
@@ -138,6 +139,7 @@ def load_content(settings: Settings, reporter: Reporter, state: BuildState | Non
 
 def make_segmenter(settings: Settings | None, state: BuildState | None) -> Segmenter:
     """The build's segmenter: the glossary's terms, the cache folder (for the lexicon)."""
+    from .segment import Segmenter
     glossary = settings.glossary_path if settings is not None else None
     return Segmenter(_glossary_terms(glossary, state) if glossary is not None else [],
                      settings.cache_dir if settings is not None else None)
@@ -310,6 +312,7 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
         zh_hashes: dict[str, str] = {}
         articles = load_content(settings, reporter, state, article_keys, zh_hashes)
         result.articles = len(articles)
+        from .sitedata import SiteData
         site = SiteData(articles=articles, zh_hashes=zh_hashes)
 
         # 3. keywords (the render memo is made here: the keyword stage fills its search entries)
@@ -334,6 +337,7 @@ def _build(settings: Settings, reporter: Reporter, result: BuildResult, rebuild_
             return result
 
         # 5. render, then publish atomically
+        from .output import render_and_publish
         render_and_publish(site, settings, reporter, state, result, verify, memo)
 
         if not reporter.errors:

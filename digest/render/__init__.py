@@ -5,6 +5,7 @@ writes them all into a folder. Paths come from :mod:`digest.render.urls` only.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import zlib
 from pathlib import Path
@@ -42,9 +43,12 @@ def _static_files(theme_dirs: Path | list[Path]) -> dict[str, bytes]:
 
 
 def render_files(site: SiteData, settings: Settings, reporter: Reporter, *,
-                 tell_no_base_url: bool = True) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+                 tell_no_base_url: bool = True, previous: dict[str, tuple[str, int]] | None = None
+                 ) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
     """Every output file: (output path, content key, produce bytes). Deterministic order.
-    ``tell_no_base_url``: say that feeds need --base-url (a build says it once per site)."""
+    ``tell_no_base_url``: say that feeds need --base-url (a build says it once per site).
+    ``previous``: what output/ holds, by path, (key, size) as the build state recorded it (a
+    file made again may reuse parts of its old self: the EPUB's unchanged chapters)."""
     themes = settings.theme_dirs
     theme = themes[0]
     if not any((Path(d) / "templates").is_dir() for d in themes):
@@ -62,7 +66,7 @@ def render_files(site: SiteData, settings: Settings, reporter: Reporter, *,
     yield from _search_files(site, base)
     yield from _pinyin_files(site, settings, base)
     if settings.epub:
-        yield _epub_file(site, settings, base)
+        yield _epub_file(site, settings, base, previous or {})
     if settings.base_url:
         for lang in urls.LANGS:
             title = settings.site_title_zh if lang == "zh" else settings.site_title_en
@@ -129,39 +133,83 @@ def _pinyin_files(site, settings, version: bytes) -> Iterator[tuple[str, str, Ca
                                             else (lambda made=made: zlib.decompress(made)))
 
 
-def _epub_file(site, settings, version: bytes) -> tuple[str, str, Callable[[], bytes]]:
+def _epub_file(site, settings, version: bytes, previous: dict[str, tuple[str, int]]
+               ) -> tuple[str, str, Callable[[], bytes]]:
     """The whole digest as one EPUB, keyed by every article's identity: made again only when
-    an article or its translation changes, and then each unchanged article's page comes
-    compressed from the memo (``epub`` table): an edit compresses one article."""
+    an article or its translation changes. Each unchanged article's page is then copied as
+    bytes from the book in output/ (the memo's ``epub-book`` table says which article each of
+    its members is) or, failing that, comes compressed from the memo (``epub`` table): an edit
+    compresses one article and reads nothing else from the state."""
     from . import epub, memo
     from .context import origin_text
 
     identities = site.identities
+    member_keys = {a.slug: digest_of("epub", version.hex(), identities[a.slug])
+                   for a in site.articles if a.slug in identities}
 
     def aligned(a):
         t = site.translations.get(a.slug)
         return t if t is not None and t.n_blocks == a.n_blocks else None
 
-    def member(a):
-        def compute():
-            t = aligned(a)
-            notice = origin_text(t.origin, t.translator) if t is not None else \
-                origin_text("missing", None)
-            return epub.article_member(a, t, notice)
-        if a.slug not in identities:
-            return compute()
-        return memo.get("epub", digest_of("epub", version.hex(), identities[a.slug]), compute)
+    def compute(a):
+        t = aligned(a)
+        notice = origin_text(t.origin, t.translator) if t is not None else origin_text("missing", None)
+        return epub.article_member(a, t, notice)
 
-    def produce() -> bytes:
+    def produce(old_book=None) -> bytes:
+        old, members = _old_epub_members(settings.output_dir / urls.EPUB, *old_book) if old_book else ({}, {})
+
+        def member(a):
+            k = member_keys.get(a.slug)
+            if k is None:
+                return compute(a)
+            reused = old.get(k)
+            return reused if reused is not None else memo.get("epub", k, lambda: compute(a))
         titles = {a.slug: (t.title if (t := aligned(a)) is not None else None) for a in site.articles}
-        return epub.make_book(site.articles, titles, member, settings.site_title_zh, settings.site_title_en)
+        return epub.make_book(site.articles, titles, member, settings.site_title_zh, settings.site_title_en,
+                              members)
 
-    if all(a.slug in identities for a in site.articles):
+    if len(member_keys) == len(site.articles):
         key = digest_of("epub", version.hex(), settings.site_title_zh, settings.site_title_en,
                         tuple((a.slug, identities[a.slug]) for a in site.articles))[:32]
-        return urls.EPUB, key, produce
+        # (here, in the build's own process: the render of the book may run in a worker)
+        order = tuple(member_keys[a.slug] for a in site.articles)
+        if memo.has("epub-book", key):
+            memo.keep("epub-book", key)
+        else:
+            memo.get("epub-book", key, lambda: order)
+        old_book = None
+        was = previous.get(urls.EPUB)
+        if was is not None and was[0] != key and memo.has("epub-book", was[0]):
+            old_order = memo.get("epub-book", was[0], lambda: None)
+            if isinstance(old_order, tuple):
+                old_book = (old_order, was[1])
+                for k in set(old_order).intersection(order):     # still in use: kept in the memo
+                    memo.keep("epub", k)
+        return urls.EPUB, key, functools.partial(produce, old_book)
     data = produce()
     return urls.EPUB, key_of(data), (lambda d=data: d)
+
+
+def _old_epub_members(path: Path, order: tuple, size: int) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """The members of the book at ``path``: its articles' by memo key (``order``: the key of its
+    n-th article), and every member by name, when the file is the size the build state recorded
+    and reads back as a zip that epub.write_zip made; else none (they are made again)."""
+    from . import epub
+    try:
+        with open(path, "rb") as f:
+            book = f.read()
+    except OSError:
+        return {}, {}
+    members = epub.read_members(book) if len(book) == size else None
+    if members is None:
+        return {}, {}
+    out = {}
+    for i, k in enumerate(order, 1):
+        m = members.get("OEBPS/" + epub.article_file(i))
+        if m is not None and m[3] == epub.DEFLATED:
+            out[k] = m
+    return out, members
 
 
 def _render(env, page: Page, themes) -> bytes:

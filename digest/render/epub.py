@@ -192,9 +192,20 @@ def article_member(a: Article, t: Translation | None, notice: str) -> tuple[int,
 
 
 def make_book(articles: list[Article], en_titles: dict[str, str | None],
-              member: Callable[[Article], tuple[int, int, bytes, int]], title_zh: str, title_en: str) -> bytes:
+              member: Callable[[Article], tuple[int, int, bytes, int]], title_zh: str, title_en: str,
+              old: dict[str, tuple] | None = None) -> bytes:
     """The EPUB: ``en_titles`` maps a slug to its English title (None: Chinese only); ``member``
-    gives an article's page as :func:`article_member` makes it."""
+    gives an article's page as :func:`article_member` makes it. ``old`` (optional): the members of
+    the previous book (:func:`read_members`); a table of contents or package file whose bytes
+    are those of its old member is copied, not compressed again."""
+    old = old or {}
+
+    def packed(name: str, data: bytes) -> tuple[int, int, bytes, int]:
+        was = old.get(name)
+        if (was is not None and was[3] == DEFLATED and was[1] == len(data) and was[0] == zlib.crc32(data)
+                and zlib.decompress(was[2], -15) == data):          # the same bytes, verified
+            return was
+        return deflate(data)
     date = modified(articles)
     files = ["title.xhtml"] + [article_file(i) for i in range(1, len(articles) + 1)]
     entries = [(n, a.title, en_titles.get(a.slug)) for n, a in zip(files[1:], articles)]
@@ -204,7 +215,7 @@ def make_book(articles: list[Article], en_titles: dict[str, str | None],
             ("OEBPS/style.css", CSS),
             ("OEBPS/title.xhtml", title_xhtml(title_zh, title_en, date, len(articles)))]
     parts = [("mimetype", *stored(b"application/epub+zip"))]
-    parts += [(name, *deflate(text.encode("utf-8"))) for name, text in head]
+    parts += [(name, *packed(name, text.encode("utf-8"))) for name, text in head]
     parts += [(f"OEBPS/{name}", *member(a)) for name, a in zip(files[1:], articles)]
     return write_zip(parts)
 
@@ -240,23 +251,59 @@ def write_zip(parts: list[tuple[str, int, int, bytes, int]]) -> bytes:
     """(name, crc32, size, data as stored, method) -> the zip, in that order."""
     if len(parts) >= 0xFFFF:
         raise ValueError(f"an EPUB of {len(parts)} files needs zip64, which is not written")
-    out, central = bytearray(), bytearray()
+    out: list = []          # the pieces, joined once at the end (members are copied once)
+    central: list = []
+    offset = 0
     for name, crc, size, data, method in parts:
         n = name.encode("ascii")
-        offset = len(out)
         version = 20 if method == DEFLATED else 10
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, version, 0, method, _DOS_TIME, _DOS_DATE,
-                           crc, len(data), size, len(n), 0) + n + data
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | version, version, 0, method,
-                               _DOS_TIME, _DOS_DATE, crc, len(data), size, len(n), 0, 0, 0, 0,
-                               0o100644 << 16, offset) + n
-    if len(out) + len(central) >= 0xFFFFFFFF:
+        out += (struct.pack("<IHHHHHIIIHH", 0x04034B50, version, 0, method, _DOS_TIME, _DOS_DATE,
+                            crc, len(data), size, len(n), 0), n, data)
+        central += (struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | version, version, 0, method,
+                                _DOS_TIME, _DOS_DATE, crc, len(data), size, len(n), 0, 0, 0, 0,
+                                0o100644 << 16, offset), n)
+        offset += 30 + len(n) + len(data)
+    central_size = sum(map(len, central))
+    if offset + central_size >= 0xFFFFFFFF:
         raise ValueError("an EPUB over 4 GB needs zip64, which is not written")
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), len(central), len(out), 0)
-    return bytes(out + central + end)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(parts), len(parts), central_size, offset, 0)
+    return b"".join(out + central + [end])
 
 
 def zip_book(members: list[tuple[str, bytes]]) -> bytes:
     """A zip of ``members`` after a stored ``mimetype`` (deflated, fixed time and mode)."""
     return write_zip([("mimetype", *stored(b"application/epub+zip"))] +
                      [(n, *deflate(d)) for n, d in members])
+
+
+def read_members(book: bytes) -> dict[str, tuple[int, int, memoryview, int]] | None:
+    """The members of a zip that :func:`write_zip` wrote, by name: (crc32, size, data as stored,
+    method), the data a view into ``book``; None when ``book`` is not such a zip (truncated,
+    a comment, zip64, a local header that disagrees with the central directory)."""
+    if len(book) < 22:
+        return None
+    sig, disk, cd_disk, n_here, n, cd_size, cd_offset, comment = struct.unpack_from("<IHHHHIIH", book, len(book) - 22)
+    if sig != 0x06054B50 or disk or cd_disk or n_here != n or comment or cd_offset + cd_size != len(book) - 22:
+        return None
+    view = memoryview(book)
+    out: dict[str, tuple[int, int, memoryview, int]] = {}
+    pos = cd_offset
+    try:
+        for _ in range(n):
+            (sig, _made, _version, flags, method, _time, _date, crc, csize, size, nlen, xlen, clen, _disk,
+             _internal, _external, offset) = struct.unpack_from("<IHHHHHHIIIHHHHHII", book, pos)
+            if sig != 0x02014B50 or flags or xlen or clen or method not in (STORED, DEFLATED):
+                return None
+            name = bytes(view[pos + 46:pos + 46 + nlen])
+            pos += 46 + nlen
+            (lsig, _lversion, lflags, lmethod, _ltime, _ldate, lcrc, lcsize, lsize, lnlen,
+             lxlen) = struct.unpack_from("<IHHHHHIIIHH", book, offset)
+            start = offset + 30 + lnlen
+            if (lsig, lflags, lmethod, lcrc, lcsize, lsize, lnlen, lxlen) != (0x04034B50, 0, method, crc, csize,
+                                                                             size, nlen, 0) \
+                    or bytes(view[offset + 30:start]) != name or start + csize > cd_offset:
+                return None
+            out[name.decode("ascii")] = (crc, size, view[start:start + csize], method)
+    except (struct.error, UnicodeDecodeError):
+        return None
+    return out if len(out) == n and pos == cd_offset + cd_size else None

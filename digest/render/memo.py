@@ -16,8 +16,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-TABLES = ("html", "plain", "search", "search-article", "kwslug", "kwlabel", "epub")
-LAZY = ("search-article", "epub")      # large values, few needed per rebuild: read one by one
+TABLES = ("html", "plain", "search", "search-article", "kwslug", "kwlabel", "epub", "epub-book")
+LAZY = ("search-article", "epub", "epub-book")   # large values, few needed per rebuild: read one by one
 
 
 class Memo:

@@ -23,27 +23,34 @@ def plan_pages(site: SiteData, settings: Settings, env: jinja2.Environment | Non
     keyword slugs and labels, settings) and build their context lazily; the search
     pages are small and are built at once."""
     cx = SiteView(site, settings, env)
+    common = cx.common
 
-    def lazy(path: str, template: str, deps: tuple, make: Callable[[], Page]) -> Page:
-        return Page(path, template, deps=digest_of(template, path, cx.common, *deps),
-                    make=lambda: make().context)
+    # Each group of pages made from the same inputs (an article's three pages, a chunk of the
+    # lists, a keyword's page n in both languages) hashes its inputs once; a page's ``deps`` is
+    # that digest with its template and path written beside it (render_files hashes the whole
+    # with the render code's version), so planning a page costs no hashing of its own.
+    def lazy(path: str, template: str, digest: str, make: Callable[[], Page]) -> Page:
+        return Page(path, template, deps=f"{template}\0{path}\0{digest}", make=lambda: make().context)
 
     chunks = paginate(cx.articles, settings.per_page)
     total = len(chunks)
     pages = []
     for n, chunk in enumerate(chunks, 1):       # a page depends on its own items and the page count
-        ids = tuple(cx.item_id(a) for a in chunk) + (n, total)
-        pages.append(lazy(urls.home(n), "index.html", ids + (settings.epub,),
+        d = digest_of(common, tuple(cx.item_id(a) for a in chunk), n, total)
+        pages.append(lazy(urls.home(n), "index.html", f"{d}\0{settings.epub}",
                           lambda n=n, chunk=chunk, total=total: home_page(cx, n, chunk, total)))
-        pages += [lazy(urls.lang_index(lang, n), "list.html", ids,
+        pages += [lazy(urls.lang_index(lang, n), "list.html", d,
                        lambda lang=lang, n=n, chunk=chunk, total=total: list_page(cx, lang, n, chunk, total))
                   for lang in urls.LANGS]
+    item_id = cx.item_id
     for a in cx.articles:
         # an article's pages show the titles of the newer and older articles
-        aid = (cx.article_id(a),) + tuple(cx.item_id(x) if x is not None else None for x in cx.neighbours(a))
-        pages += [lazy(urls.article("zh", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "zh")),
-                  lazy(urls.article("en", a.slug), "article.html", aid, lambda a=a: article_page(cx, a, "en")),
-                  lazy(urls.parallel(a.slug), "parallel.html", aid, lambda a=a: parallel_page(cx, a))]
+        newer, older = cx.neighbours(a)
+        d = digest_of(common, cx.article_id(a), item_id(newer) if newer is not None else None,
+                      item_id(older) if older is not None else None)
+        pages += [lazy(urls.article("zh", a.slug), "article.html", d, lambda a=a: article_page(cx, a, "zh")),
+                  lazy(urls.article("en", a.slug), "article.html", d, lambda a=a: article_page(cx, a, "en")),
+                  lazy(urls.parallel(a.slug), "parallel.html", d, lambda a=a: parallel_page(cx, a))]
     kws = sorted((k for k in cx.by_kw if cx.has_page(k)), key=lambda k: cx.kslug[k])
     # a keyword's pages (newest articles first, per_page to a page) and what each shows besides
     # its language: the same for both languages
@@ -51,19 +58,18 @@ def plan_pages(site: SiteData, settings: Settings, env: jinja2.Environment | Non
     for kw in kws:
         kchunks = paginate(cx.by_kw[kw], settings.per_page)
         head = (kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(kchunks))
-        kw_pages[kw] = [(n, chunk, head + (n,) + tuple(map(cx.item_id, chunk)))
+        kw_pages[kw] = [(n, chunk, digest_of(common, head, n, tuple(map(item_id, chunk))))
                         for n, chunk in enumerate(kchunks, 1)]
     # (every keyword: hashed once for both languages' index pages)
-    index_deps = digest_of(*((kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(cx.by_kw[kw]),
-                              None if cx.has_page(kw) else cx.by_kw[kw][0].slug) for kw in sorted(cx.by_kw)))
+    index_deps = digest_of(common, *((kw, cx.kslug[kw], cx.kw_label(kw, "en"), len(cx.by_kw[kw]),
+                                      None if cx.has_page(kw) else cx.by_kw[kw][0].slug) for kw in sorted(cx.by_kw)))
     for lang in urls.LANGS:
-        pages.append(lazy(urls.keywords_index(lang), "keywords.html", (lang, index_deps),
+        pages.append(lazy(urls.keywords_index(lang), "keywords.html", index_deps,
                           lambda lang=lang: keyword_index_page(cx, lang)))
         for kw in kws:
-            pages += [lazy(urls.keyword(lang, cx.kslug[kw], n), "keyword.html", (lang,) + deps,
+            pages += [lazy(urls.keyword(lang, cx.kslug[kw], n), "keyword.html", d,
                            lambda kw=kw, lang=lang, n=n, chunk=chunk, of=len(kw_pages[kw]):
                                keyword_page(cx, kw, lang, n, chunk, of))
-                      for n, chunk, deps in kw_pages[kw]]
+                      for n, chunk, d in kw_pages[kw]]
         pages.append(search_page(cx, lang))
     return pages
-

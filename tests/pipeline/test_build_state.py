@@ -111,3 +111,27 @@ def test_a_failed_translation_leaves_the_published_site_exactly_as_it_was(site, 
     fake.fail = False
     build(site, Reporter(quiet=True))                  # and the next build does the work
     assert "EN:改了。" in (site.output_dir / "en" / "alpha.html").read_text(encoding="utf-8")
+
+
+def test_a_build_with_nothing_changed_imports_neither_the_stages_nor_the_data_model(tmp_path, fake, monkeypatch):
+    """The no-op build stops at the fingerprint: it needs the state, the lock and the
+    publish journal, not the segmenter (rjieba's module), the articles or the render stage."""
+    import subprocess
+    import sys
+
+    from digest.cli import main
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "alpha.zh.md").write_text("---\nslug: alpha\ntitle: 第一篇\n---\n\n段落。\n", encoding="utf-8")
+    argv = ["--seeds", "no-seeds", "--content", "content", "--output", "output", "--cache", "cache",
+            "--tm", "tm.sqlite3", "--quiet"]
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 0
+    code = ("import sys; from digest.cli import main; code = main(sys.argv[1:]); "
+            "print(sorted(m for m in sys.modules if m.startswith('digest'))); sys.exit(code)")
+    r = subprocess.run([sys.executable, "-c", code, *argv], cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0 and "nothing changed" in r.stdout, r.stdout + r.stderr
+    loaded = r.stdout.strip().splitlines()[-1]
+    for module in ("digest.segment", "digest.sitedata", "digest.article", "digest.output", "digest.render",
+                   "digest.content", "digest.translate"):
+        assert f"'{module}'" not in loaded, loaded

@@ -155,3 +155,36 @@ def test_xml_escape_is_saxutils_escape_with_quotes(text):
     from xml.sax.saxutils import escape
     from digest.render.epub import _x
     assert _x(text) == escape(text or "", {'"': "&quot;"})
+
+
+def test_the_old_books_members_are_copied_only_when_their_bytes_are_the_same(monkeypatch):
+    """make_book given the previous book's members: a contents page or package file whose text
+    is unchanged is copied (not compressed again), a changed one is made again; either way the
+    bytes are those of a book made from scratch."""
+    site = make_site()
+    trs = {a.slug: site.translations.get(a.slug) for a in site.articles}
+    titles = {s: t.title if t else None for s, t in trs.items()}
+    kept = {a.slug: epub.article_member(a, trs[a.slug], "note") for a in site.articles}
+    first = epub.make_book(site.articles, titles, lambda a: kept[a.slug], "中", "En")
+    old = epub.read_members(first)
+    assert old is not None and epub.write_zip([(n, *m) for n, m in old.items()]) == first
+    deflated = []
+    real = epub.deflate
+    monkeypatch.setattr(epub, "deflate", lambda data: deflated.append(data) or real(data))
+    again = epub.make_book(site.articles, titles, lambda a: kept[a.slug], "中", "En", old)
+    assert again == first and deflated == []
+    retitled = dict(titles, **{site.articles[0].slug: "Another title"})
+    changed = epub.make_book(site.articles, retitled, lambda a: kept[a.slug], "中", "En", old)
+    monkeypatch.setattr(epub, "deflate", real)
+    assert changed == epub.make_book(site.articles, retitled, lambda a: kept[a.slug], "中", "En")
+    assert len(deflated) == 1 and b"Another title" in deflated[0]          # the contents page alone
+
+
+def test_read_members_refuses_what_write_zip_did_not_write():
+    book = epub.zip_book([("OEBPS/x.xhtml", b"<x/>" * 50)])
+    assert epub.read_members(book) is not None
+    assert epub.read_members(book[:-1]) is None and epub.read_members(book + b"\0") is None
+    assert epub.read_members(b"") is None and epub.read_members(b"PK" * 30) is None
+    damaged = bytearray(book)
+    damaged[30] ^= 1                                # the first member's name in its local header
+    assert epub.read_members(bytes(damaged)) is None
