@@ -15,7 +15,6 @@ from ..state import digest_of
 from . import feeds, urls
 from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, render_page,
                     search_entries_by_article, stable_digest)
-from .search_index import index_js
 
 __all__ = ["render_site", "render_files", "plan_pages", "render_page", "make_env", "Page"]
 
@@ -89,22 +88,29 @@ def render_files(site, settings, reporter: Reporter, *,
 
 
 def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
-    """The search index's shards. A shard whose articles are all known unchanged is keyed by
-    their entries' keys, so it is not joined or hashed again; the others by their bytes."""
+    """The search index's parts (render/search_index.py). When every article is known unchanged
+    they are keyed by the articles' entry keys and made only if one is asked for; else they are
+    made from every document's entry and keyed by their bytes, so an edit rewrites only the
+    parts its document's terms are in."""
+    from .search_index import build_parts, part_names
     entries, keys = search_entries_by_article(site)
-    n = urls.search_shards(len(site.articles))
-    shards: list[list[str]] = [[] for _ in range(n)]
-    for a in site.articles:
-        shards[urls.search_shard_of(a.slug, n)].append(a.slug)
-    for i, slugs in enumerate(shards):
-        def produce(slugs=slugs) -> bytes:
-            return index_js([e for s in slugs for e in entries[s]])
-        if all(s in keys for s in slugs):
-            key = digest_of("search-shard", version.hex(), i, n, tuple(keys[s] for s in slugs))[:32]
-            yield urls.search_index(i), key, produce
-        else:
-            data = produce()
-            yield urls.search_index(i), key_of(data), (lambda d=data: d)
+    n = len(site.articles)
+    made: dict[str, bytes] = {}
+
+    def build() -> dict[str, bytes]:
+        if not made:
+            made.update(build_parts([e for a in site.articles for e in entries[a.slug]], n))
+        return made
+
+    if all(a.slug in keys for a in site.articles):
+        docs = sum(1 + (t is not None and t.n_blocks == a.n_blocks)       # as _search_docs_of
+                   for a in site.articles for t in [site.translations.get(a.slug)])
+        key = digest_of("search-parts", version.hex(), n, tuple(keys[a.slug] for a in site.articles))
+        for name in part_names(n, docs):
+            yield urls.search_part(name), digest_of(key, name)[:32], (lambda name=name: build()[name])
+    else:
+        for name, data in sorted(build().items()):
+            yield urls.search_part(name), key_of(data), (lambda d=data: d)
 
 
 def _pinyin_files(site, settings, version: bytes) -> Iterator[tuple[str, str, Callable[[], bytes]]]:

@@ -1,16 +1,12 @@
 """The search index: built here with jieba, read by themes/default/static/search.js.
 
-It is a few JavaScript files (``static/search-index-<n>.js``, each adding its
-documents to ``window.DIGEST_SEARCH_SHARDS``) loaded with ``<script src>`` tags,
-so search works from ``file://`` where ``fetch`` does not. Articles go to shards
-by a hash of their slug (:func:`digest.render.urls.search_shard_of`).
-
-It holds, per document (one article in one language), its URL relative to the
-site root, title and plain text (for substring matches and snippets), and its
-jieba search-mode tokens (Chinese) or stemmed words (English) with their counts
-(``k``), used for ranking. Each document's entry is made once and kept (memo
-tables ``search`` and ``search-article``), so a shard is rebuilt by joining
-strings. The stemmer must stay the same as search.js's.
+Each document (one article in one language) has an entry: its URL relative to the site root,
+title, date, plain text, and its jieba search-mode tokens (Chinese) or stemmed words (English)
+with their counts (``k``), used for ranking. Entries are made once and kept (memo tables
+``search`` and ``search-article``). :func:`build_parts` turns them into the index that
+search.js reads: many small JavaScript files that a query loads only as it needs them, with
+``<script src>`` tags (so search works from ``file://``, where ``fetch`` does not). The
+stemmer and the part hash must stay the same as search.js's.
 """
 from __future__ import annotations
 
@@ -19,7 +15,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache
 
 from . import memo
@@ -110,11 +106,163 @@ def entries(docs: list[dict]) -> list[str]:
     return [memo.get("search", entry_key(d), lambda d=d: doc_entry(d)) for d in docs]
 
 
-def index_js(entries: list[str]) -> bytes:
-    """One shard of the index: its finished entries joined (a rebuild after one edit makes one
-    article's entries and joins one shard's strings). The search page loads every shard with
-    a script tag; each appends its documents to ``window.DIGEST_SEARCH_SHARDS``, and search.js
-    reads each document's own term counts."""
+# ---------------------------------------------------------------------------------------------
+# The index as many small files, loaded by search.js only as a query needs them
+# (``static/search/<name>.js``, each setting ``window.DIGEST_SEARCH_PARTS[name]``).
+#
+# Documents are numbered by the order search.js shows equal scores in (newest first, then by
+# address), so a number is also a rank. The parts:
+#   meta          the shard counts and, per document, its article's number (one article's
+#                 Chinese and English documents answer a query together)
+#   k-<i>         term -> "doc:count;..." (the entries' ``k``), by a hash of the term
+#   h-<i>         Chinese character pair -> "doc:pos,pos;..." (positions, delta coded) and single
+#                 character -> "doc:count;...": exact substring counts of any Chinese run
+#   w-<i>         letter triple -> {run of [a-z0-9'] in the lower-cased text: "doc;doc"}: which
+#                 documents hold an English word as a substring (search.js's fallback)
+#   t-<i>         1-3 character piece of the lower-cased title -> "doc;doc": candidates for the
+#                 "whole query in the title" bonus
+#   d/<n>         document n itself (u, l, t, d, x): loaded for those shown and to confirm a
+#                 title candidate
+# All numbers are base 36. The hash is FNV-1a over UTF-16 code units (``part_hash``, the same
+# as search.js's).
+
+_HAN_RUN = re.compile(_HAN.pattern + "+")
+_LATIN_RUN = re.compile(r"[a-z0-9']{3,}")
+KINDS = ("k", "h", "w", "t")
+_PER_SHARD = {"k": 4, "h": 4, "w": 4, "t": 8}    # articles per shard of each kind, about
+
+
+def _pow2_at_least(x: float) -> int:
+    s = 1
+    while s < x:
+        s *= 2
+    return s
+
+
+def shard_counts(n_articles: int) -> dict[str, int]:
+    """How many shards each kind of part has: powers of two that double as the site grows."""
+    return {kind: _pow2_at_least(n_articles / per) for kind, per in _PER_SHARD.items()}
+
+
+@lru_cache(maxsize=1 << 20)
+def part_hash(s: str) -> int:
+    """FNV-1a (32 bits) over the UTF-16 code units of ``s``: search.js's ``hash``."""
+    h = 0x811C9DC5
+    data = s.encode("utf-16-le", "surrogatepass")
+    for i in range(0, len(data), 2):
+        h ^= data[i] | (data[i + 1] << 8)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def b36(n: int) -> str:
+    if n < 36:
+        return "0123456789abcdefghijklmnopqrstuvwxyz"[n]
+    out = []
+    while n:
+        n, r = divmod(n, 36)
+        out.append("0123456789abcdefghijklmnopqrstuvwxyz"[r])
+    return "".join(reversed(out))
+
+
+_B36_TABLE = [b36(i) for i in range(36 ** 3)]
+
+
+def _order(docs: list[dict]) -> list[int]:
+    """Document indexes in search.js's order for equal scores: date descending, then address
+    ascending (both compared as UTF-16, as JavaScript compares strings)."""
+    u16 = lambda s: s.encode("utf-16-be", "surrogatepass")  # noqa: E731
+    by_u = sorted(range(len(docs)), key=lambda i: u16(docs[i]["u"]))
+    return sorted(by_u, key=lambda i: u16(docs[i]["d"]), reverse=True)
+
+
+def _han_parts(hay: str) -> tuple[dict[str, str], Counter]:
+    """A text's Chinese character pairs with their positions (delta coded, base 36), and
+    characters with their counts."""
+    pos: dict[str, list[int]] = defaultdict(list)
+    uni: Counter = Counter()
+    for m in _HAN_RUN.finditer(hay):
+        s, o = m.group(), m.start()
+        uni.update(s)
+        for i, g in enumerate(map(str.__add__, s, s[1:]), o):
+            pos[g].append(i)
+    out = {}
+    table = _B36_TABLE
+    for g, ps in pos.items():
+        if len(ps) == 1:
+            p = ps[0]
+            out[g] = table[p] if p < len(table) else b36(p)
+        else:
+            out[g] = ",".join([table[d] if d < len(table) else b36(d)
+                               for d in map(int.__sub__, ps, [0] + ps[:-1])])
+    return out, uni
+
+
+def _title_grams(title: str) -> set[str]:
+    t = title.lower()
+    return {t[i:i + n] for n in (1, 2, 3) for i in range(len(t) - n + 1)}
+
+
+@lru_cache(maxsize=1 << 18)
+def _trigrams(run: str) -> tuple[str, ...]:
+    return tuple(sorted({run[i:i + 3] for i in range(len(run) - 2)}))
+
+
+def _part_js(name: str, value) -> bytes:
     return ("/* digest search index: generated, do not edit */\n"
-            "(window.DIGEST_SEARCH_SHARDS=window.DIGEST_SEARCH_SHARDS||[]).push({\"v\":2,\"docs\":["
-            + ",".join(entries) + "]});\n").encode("utf-8")
+            "(window.DIGEST_SEARCH_PARTS=window.DIGEST_SEARCH_PARTS||{})[" + _dumps(name) + "]="
+            + _dumps(value) + ";\n").encode("utf-8")
+
+
+def part_names(n_articles: int, n_docs: int) -> list[str]:
+    """The names of the parts of an index of ``n_docs`` documents of ``n_articles`` articles."""
+    counts = shard_counts(n_articles)
+    return sorted(["meta"] + [f"{kind}-{i}" for kind in KINDS for i in range(counts[kind])]
+                  + [f"d/{b36(n)}" for n in range(n_docs)])
+
+
+def build_parts(entries: list[str], n_articles: int) -> dict[str, bytes]:
+    """Every part of the index (name -> file bytes) from the documents' entries (as made by
+    :func:`doc_entry`). Deterministic: the same entries in any order give the same bytes."""
+    docs = [json.loads(e) for e in entries]
+    order = _order(docs)
+    counts = shard_counts(n_articles)
+    grams: dict[str, dict[str, list]] = {kind: defaultdict(list) for kind in KINDS}
+    K, H, T = grams["k"], grams["h"], grams["t"]
+    table = _B36_TABLE
+    articles: dict[str, int] = {}
+    art_of = []
+    parts: dict[str, bytes] = {}
+    runs: dict[str, list[str]] = defaultdict(list)
+    for n, i in enumerate(order):
+        doc, did = docs[i], b36(n)
+        art = re.sub(r"^[a-z]+/", "", doc["u"])
+        art_of.append(b36(articles.setdefault(art, len(articles))))
+        pre = did + ":"
+        for term, c in doc["k"].items():
+            K[term].append(pre + table[c] if c < len(table) else pre + b36(c))
+        hay = doc["t"] + "\n" + doc["x"]
+        pos, uni = _han_parts(hay)
+        for g, enc in pos.items():
+            H[g].append(pre + enc)
+        for ch, c in uni.items():
+            H[ch].append(pre + table[c] if c < len(table) else pre + b36(c))
+        for run in set(_LATIN_RUN.findall(hay.lower())):
+            runs[run].append(did)
+        for g in _title_grams(doc["t"]):
+            T[g].append(did)
+        parts[f"d/{did}"] = _part_js(f"d/{did}", {k: doc[k] for k in ("u", "l", "t", "d", "x")})
+    W = grams["w"]
+    for run, ids in runs.items():
+        joined = ";".join(ids)
+        for g in _trigrams(run):
+            W[g].append((run, joined))
+    for kind in KINDS:
+        shards: list[dict] = [{} for _ in range(counts[kind])]
+        m = counts[kind]
+        for g, v in grams[kind].items():
+            shards[part_hash(g) % m][g] = dict(v) if kind == "w" else ";".join(v)
+        for i, shard in enumerate(shards):
+            parts[f"{kind}-{i}"] = _part_js(f"{kind}-{i}", shard)
+    parts["meta"] = _part_js("meta", {"v": 3, "n": len(order), "s": counts, "a": ",".join(art_of)})
+    return parts

