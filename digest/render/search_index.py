@@ -119,10 +119,9 @@ def entries(docs: list[dict]) -> list[str]:
 #                 character -> "doc:count;...": exact substring counts of any Chinese run
 #   w-<i>         letter triple -> {run of [a-z0-9'] in the lower-cased text: "doc;doc"}: which
 #                 documents hold an English word as a substring (search.js's fallback)
-#   t-<i>         1-3 character piece of the lower-cased title -> "doc;doc": candidates for the
-#                 "whole query in the title" bonus
-#   d/<n>         document n itself (u, l, t, d, x): loaded for those shown and to confirm a
-#                 title candidate
+#   t-<i>         1-2 character piece of the lower-cased title -> "doc;doc", 3 characters ->
+#                 "doc:pos,pos;...": which titles hold the whole query (a bonus)
+#   d/<n>         document n itself (u, l, t, d, x): loaded for the hits shown
 # All numbers are base 36. The hash is FNV-1a over UTF-16 code units (``part_hash``, the same
 # as search.js's).
 
@@ -198,9 +197,17 @@ def _han_parts(hay: str) -> tuple[dict[str, str], Counter]:
     return out, uni
 
 
-def _title_grams(title: str) -> set[str]:
+def _title_grams(title: str) -> dict[str, str]:
+    """The lower-cased title's pieces of 1 and 2 characters (value ""), and of 3 with their
+    positions (delta coded): search.js finds a longer query in a title by chaining those."""
     t = title.lower()
-    return {t[i:i + n] for n in (1, 2, 3) for i in range(len(t) - n + 1)}
+    out = {t[i:i + n]: "" for n in (1, 2) for i in range(len(t) - n + 1)}
+    pos: dict[str, list[int]] = defaultdict(list)
+    for i in range(len(t) - 2):
+        pos[t[i:i + 3]].append(i)
+    for g, ps in pos.items():
+        out[g] = ",".join(b36(d) for d in map(int.__sub__, ps, [0] + ps[:-1]))
+    return out
 
 
 @lru_cache(maxsize=1 << 18)
@@ -249,8 +256,8 @@ def build_parts(entries: list[str], n_articles: int) -> dict[str, bytes]:
             H[ch].append(pre + table[c] if c < len(table) else pre + b36(c))
         for run in set(_LATIN_RUN.findall(hay.lower())):
             runs[run].append(did)
-        for g in _title_grams(doc["t"]):
-            T[g].append(did)
+        for g, enc in _title_grams(doc["t"]).items():
+            T[g].append(pre + enc if enc else did)
         parts[f"d/{did}"] = _part_js(f"d/{did}", {k: doc[k] for k in ("u", "l", "t", "d", "x")})
     W = grams["w"]
     for run, ids in runs.items():

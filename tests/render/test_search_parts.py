@@ -103,6 +103,8 @@ def test_the_same_hits_and_order_on_hostile_random_documents_and_queries(seed, t
             docs.append({"u": f"en/a{i}.html", "l": "en", "t": _text(rng)[:40], "d": d, "x": _text(rng)})
     docs.append({"u": "zh/repeat.html", "l": "zh", "t": "哈", "d": "", "x": "哈哈哈哈哈，京京京京 哈哈。"})
     docs.append({"u": "zh/repeat2.html", "l": "zh", "t": "哈哈", "d": "", "x": "哈哈哈 京京"})
+    docs.append({"u": "en/apart.html", "l": "en", "t": "ABC and DEF", "d": "", "x": "abcdef"})  # pieces, not the query
+    docs.append({"u": "en/whole.html", "l": "en", "t": "the ABCDEF", "d": "", "x": "abcdef"})
     entries = [si.doc_entry(d) for d in docs]
     folder = write_parts(si.build_parts(entries, len({d["u"][3:] for d in docs})), tmp_path / "parts")
     queries = []
@@ -111,7 +113,7 @@ def test_the_same_hits_and_order_on_hostile_random_documents_and_queries(seed, t
         text = rng.choice([d["x"], d["t"]])
         a = rng.randrange(len(text) + 1)
         queries.append(text[a:a + rng.randint(1, 12)].strip() or "x")
-    queries += ["哈哈", "哈哈哈", "哈哈哈哈", "京京", "京京京", "哈", "京", "the", "it's", "economies jing", "京口 economy", "abc", "k", "istanbul",
+    queries += ["abcdef", "ABCDEF", "abc and def", "哈哈", "哈哈哈", "哈哈哈哈", "京京", "京京京", "哈", "京", "the", "it's", "economies jing", "京口 economy", "abc", "k", "istanbul",
                 "😀", "a" * 40, " ".join("abcdefghijklmnopqrstuvwxyz012345678"), "中国的上海"]
     out = compare(folder, [json.loads(e) for e in entries], queries, tmp_path)
     for q in queries:

@@ -146,13 +146,30 @@
     return out;
   }
 
-  // up to three pieces of the lower-cased query (its first, middle and last three characters)
-  // that a title holding it holds: the title part is keyed by every 1-3 character piece
+  // the pieces of the lower-cased query that find it in the titles: itself when it is 1-3
+  // characters long, else its 3-character pieces at 0, 3, 6 ... and at the end (with their
+  // offsets), which chained at their positions cover the whole query
   function titlePieces(qq) {
-    var n = Math.min(3, qq.length), last = qq.length - n, out = [];
-    [0, Math.floor(last / 2), last].forEach(function (i) {
-      var g = qq.slice(i, i + n);
-      if (out.indexOf(g) < 0) out.push(g);
+    if (qq.length <= 3) return [{ g: qq, at: 0 }];
+    var out = [];
+    for (var i = 0; i + 3 < qq.length; i += 3) out.push({ g: qq.slice(i, i + 3), at: i });
+    out.push({ g: qq.slice(qq.length - 3), at: qq.length - 3 });
+    return out;
+  }
+
+  // the documents whose title holds the whole query: {doc: true}
+  function titleDocs(qq) {
+    var pieces = titlePieces(qq);
+    if (qq.length <= 3) return ids((value("t", qq) || "").replace(/:[^;]*/g, ""));
+    var pos = pieces.map(function (p) { return positions(value("t", p.g)); }), out = {};
+    Object.keys(pos[0]).forEach(function (d) {
+      for (var j = 1; j < pos.length; j++) if (!own.call(pos[j], d)) return;
+      for (var p in pos[0][d]) {
+        p = +p;
+        var all = true;
+        for (j = 1; j < pos.length && all; j++) all = !!pos[j][d][p + pieces[j].at];
+        if (all) { out[d] = true; return; }
+      }
     });
     return out;
   }
@@ -172,7 +189,7 @@
       }
     });
     var qq = q.toLowerCase();
-    if (!/[\ud800-\udfff]/.test(qq)) titlePieces(qq).forEach(function (g) { names[partOf("t", g)] = true; });
+    if (!/[\ud800-\udfff]/.test(qq)) titlePieces(qq).forEach(function (p) { names[partOf("t", p.g)] = true; });
     return Object.keys(names).sort();
   }
 
@@ -224,76 +241,17 @@
       if (!masks[d] || (union[art[d]] & want) !== want) continue;
       hits.push({ id: +d, score: scores[d] + ((masks[d] & want) === want ? 20 : 0) });
     }
-    // the whole query in the title ranks first: candidates from the title pieces, confirmed
-    // on the documents themselves
-    var qq = q.toLowerCase(), cand = hits;
-    if (!/[\ud800-\udfff]/.test(qq)) {
-      var sets = titlePieces(qq).map(function (g) { return ids(value("t", g)); });
-      cand = hits.filter(function (h) { return sets.every(function (s) { return s[h.id]; }); });
-    }
-    var exactTitle = qq.length <= 3 && cand !== hits;
-    need(exactTitle ? [] : cand.map(function (h) { return "d/" + h.id.toString(36); }), function () {
-      cand.forEach(function (h) {
-        var doc = PARTS["d/" + h.id.toString(36)];
-        if (exactTitle || (doc && doc.t.toLowerCase().indexOf(qq) >= 0)) h.score += 50;
+    // the whole query in the title ranks first: found with the title pieces, or (a query with
+    // characters beyond U+FFFF, which the pieces do not hold) on the documents themselves
+    var qq = q.toLowerCase(), plain = !/[\ud800-\udfff]/.test(qq), inTitle = plain ? titleDocs(qq) : {};
+    need(plain ? [] : hits.map(function (h) { return "d/" + h.id.toString(36); }), function () {
+      hits.forEach(function (h) {
+        var doc = plain ? null : PARTS["d/" + h.id.toString(36)];
+        if (plain ? inTitle[h.id] : (doc && doc.t.toLowerCase().indexOf(qq) >= 0)) h.score += 50;
       });
       hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });   // then newest, then by address
       done({ clauses: clauses, hits: hits });
     });
-  }
-
-  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
-
-  function highlighter(clauses) {
-    var alts = [];
-    clauses.forEach(function (c) {
-      if (c.han) { alts.push(escapeRe(c.han)); c.parts.forEach(function (p) { alts.push(escapeRe(p)); }); }
-      else { alts.push("\\b" + escapeRe(c.stem) + "[a-z']*"); if (c.stem !== c.word) alts.push("\\b" + escapeRe(c.word)); }
-    });
-    alts.sort(function (a, b) { return b.length - a.length; });
-    return new RegExp("(" + alts.join("|") + ")", "gi");
-  }
-
-  // Append text to el, wrapping matches of re in <mark>: DOM nodes and textContent only.
-  function appendMarked(el, text, re) {
-    var last = 0, m;
-    re.lastIndex = 0;
-    while ((m = re.exec(text))) {
-      if (!m[0].length) { re.lastIndex++; continue; }
-      if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
-      var mark = document.createElement("mark");
-      mark.textContent = m[0];
-      el.appendChild(mark);
-      last = m.index + m[0].length;
-    }
-    if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
-  }
-
-  // The part of text around the best place: the whole query as typed if it is there, else
-  // where the most different query words fall within one window. A line break (between a
-  // heading and the next paragraph) that ends no sentence becomes " · ".
-  function snippet(text, re, width, phrase) {
-    var lower = text.toLowerCase(), at = phrase ? lower.indexOf(phrase.toLowerCase()) : -1;
-    if (at < 0) {
-      var ms = [], m;
-      re.lastIndex = 0;
-      while ((m = re.exec(text))) {
-        if (!m[0].length) { re.lastIndex++; continue; }
-        ms.push({ i: m.index, w: m[0].toLowerCase() });
-      }
-      var best = -1;
-      for (var a = 0; a < ms.length; a++) {
-        var seen = {}, n = 0;
-        for (var b = a; b < ms.length && ms[b].i < ms[a].i + width * 2; b++) {
-          if (!seen[ms[b].w]) { seen[ms[b].w] = true; n++; }
-        }
-        if (n > best) { best = n; at = ms[a].i; }
-      }
-      if (at < 0) at = 0;
-    }
-    var start = Math.max(0, at - width), end = Math.min(text.length, at + width * 2);
-    var part = text.slice(start, end).replace(/([^。！？；.!?;”’」』\s])[ \t]*\n\s*/g, "$1 · ");
-    return (start > 0 ? "…" : "") + part.replace(/\s+/g, " ") + (end < text.length ? "…" : "");
   }
 
   // Load parts with <script> tags (works from file://); done() once all have arrived or failed.
