@@ -105,23 +105,51 @@
     return out;
   }
 
+  // "doc:rest;doc:rest" -> {doc: rest}, the rest left unread
+  function rows(str) {
+    var out = {};
+    if (str) str.split(";").forEach(function (e) {
+      var c = e.indexOf(":");
+      out[parseInt(e.slice(0, c), 36)] = e.slice(c + 1);
+    });
+    return out;
+  }
+
+  function decode(enc) {                 // "d,d,d" (base 36 deltas) -> ascending positions
+    var at = 0;
+    return enc.split(",").map(function (d) { return (at += parseInt(d, 36)); });
+  }
+
   // each document's count of a Chinese run as String.split counts it (no overlaps), from the
-  // positions of its character pairs: {doc: n}
-  function runCounts(s) {
-    if (s.length === 1) return counts(value("h", s));
-    var pairs = [], out = {}, j;
-    for (j = 0; j + 2 <= s.length; j++) pairs.push(positions(value("h", s.slice(j, j + 2))));
-    Object.keys(pairs[0]).forEach(function (d) {
-      for (j = 1; j < pairs.length; j++) if (!own.call(pairs[j], d)) return;
-      var starts = Object.keys(pairs[0][d]).map(Number).sort(function (a, b) { return a - b; });
+  // positions of its character pairs: {doc: n}. Memoised for the query (cache).
+  function runCounts(s, cache) {
+    if (own.call(cache, s)) return cache[s];
+    var out = cache[s] = {}, j, d;
+    if (s.length === 1) return (cache[s] = counts(value("h", s)));
+    var pairs = [];
+    for (j = 0; j + 2 <= s.length; j++) pairs.push(rows(value("h", s.slice(j, j + 2))));
+    if (s.length === 2 && s[0] !== s[1]) {          // every position is one occurrence
+      for (d in pairs[0]) out[d] = pairs[0][d].split(",").length;
+      return out;
+    }
+    for (d in pairs[0]) {
+      var ok = true;
+      for (j = 1; j < pairs.length && ok; j++) ok = own.call(pairs[j], d);
+      if (!ok) continue;
+      var later = [];
+      for (j = 1; j < pairs.length; j++) {
+        var set = {};
+        decode(pairs[j][d]).forEach(function (p) { set[p] = true; });
+        later.push(set);
+      }
       var n = 0, next = -1;
-      starts.forEach(function (p) {
+      decode(pairs[0][d]).forEach(function (p) {
         if (p < next) return;
-        for (var k = 1; k < pairs.length; k++) if (!pairs[k][d][p + k]) return;
+        for (var k = 0; k < later.length; k++) if (!later[k][p + k + 1]) return;
         n++; next = p + s.length;
       });
       if (n) out[d] = n;
-    });
+    }
     return out;
   }
 
@@ -206,14 +234,14 @@
   }
 
   function score(clauses, q, need, done) {
-    var scores = {}, masks = {};
+    var scores = {}, masks = {}, cache = {};
     function add(d, s, c) { scores[d] = (scores[d] || 0) + s; masks[d] = (masks[d] || 0) | (1 << c); }
     clauses.forEach(function (cl, c) {
       var d;
       if (cl.han) {
-        var exact = runCounts(cl.han), tf = counts(value("k", cl.han));
+        var exact = runCounts(cl.han, cache), tf = counts(value("k", cl.han));
         for (d in exact) add(d, 10 * exact[d] + (tf[d] || 0), c);   // the exact run, a substring
-        var parts = cl.parts.map(runCounts);                        // else every segment / bigram
+        var parts = cl.parts.map(function (p) { return runCounts(p, cache); });   // else every segment / bigram
         for (d in parts[0]) {
           if (own.call(exact, d)) continue;
           var s = 0, all = true;
