@@ -230,46 +230,67 @@ def part_names(n_articles: int, n_docs: int) -> list[str]:
 
 def build_parts(entries: list[str], n_articles: int) -> dict[str, bytes]:
     """Every part of the index (name -> file bytes) from the documents' entries (as made by
-    :func:`doc_entry`). Deterministic: the same entries in any order give the same bytes."""
+    :func:`doc_entry`). Deterministic: the same entries in any order give the same bytes.
+    The Chinese pairs (half the work) are made on a second core when there are many documents."""
+    from ..parallel import MIN_ITEMS, map_cores
     docs = [json.loads(e) for e in entries]
-    order = _order(docs)
+    ordered = [docs[i] for i in _order(docs)]
+    del docs
     counts = shard_counts(n_articles)
-    grams: dict[str, dict[str, list]] = {kind: defaultdict(list) for kind in KINDS}
-    K, H, T = grams["k"], grams["h"], grams["t"]
+    parts: dict[str, bytes] = {}
+    for made in map_cores(lambda job: _parts_of(job, ordered, counts), ["h", "rest"],
+                          min_items=1 if len(ordered) >= MIN_ITEMS else 3):
+        parts.update(made)
+    return dict(sorted(parts.items()))
+
+
+def _shard_files(kind: str, grams: dict, m: int) -> dict[str, bytes]:
+    shards: list[dict] = [{} for _ in range(m)]
+    for g, v in grams.items():
+        shards[part_hash(g) % m][g] = dict(v) if kind == "w" else ";".join(v)
+    return {f"{kind}-{i}": _part_js(f"{kind}-{i}", shard) for i, shard in enumerate(shards)}
+
+
+def _parts_of(job: str, docs: list[dict], counts: dict[str, int]) -> dict[str, bytes]:
+    """The parts of one job: ``h`` (Chinese pairs and characters) or ``rest`` (terms, English
+    runs, titles, documents, meta), from the documents in their order."""
     table = _B36_TABLE
+    if job == "h":
+        H: dict[str, list[str]] = defaultdict(list)
+        for n, doc in enumerate(docs):
+            pre = b36(n) + ":"
+            pos, uni = _han_parts(doc["t"] + "\n" + doc["x"])
+            for g, enc in pos.items():
+                H[g].append(pre + enc)
+            for ch, c in uni.items():
+                H[ch].append(pre + table[c] if c < len(table) else pre + b36(c))
+        return _shard_files("h", H, counts["h"])
+    K: dict[str, list[str]] = defaultdict(list)
+    T: dict[str, list[str]] = defaultdict(list)
+    runs: dict[str, list[str]] = defaultdict(list)
     articles: dict[str, int] = {}
     art_of = []
     parts: dict[str, bytes] = {}
-    runs: dict[str, list[str]] = defaultdict(list)
-    for n, i in enumerate(order):
-        doc, did = docs[i], b36(n)
-        art = re.sub(r"^[a-z]+/", "", doc["u"])
-        art_of.append(b36(articles.setdefault(art, len(articles))))
+    for n, doc in enumerate(docs):
+        did = b36(n)
+        art_of.append(b36(articles.setdefault(re.sub(r"^[a-z]+/", "", doc["u"]), len(articles))))
         pre = did + ":"
         for term, c in doc["k"].items():
             K[term].append(pre + table[c] if c < len(table) else pre + b36(c))
-        hay = doc["t"] + "\n" + doc["x"]
-        pos, uni = _han_parts(hay)
-        for g, enc in pos.items():
-            H[g].append(pre + enc)
-        for ch, c in uni.items():
-            H[ch].append(pre + table[c] if c < len(table) else pre + b36(c))
-        for run in set(_LATIN_RUN.findall(hay.lower())):
+        for run in set(_LATIN_RUN.findall((doc["t"] + "\n" + doc["x"]).lower())):
             runs[run].append(did)
         for g, enc in _title_grams(doc["t"]).items():
             T[g].append(pre + enc if enc else did)
         parts[f"d/{did}"] = _part_js(f"d/{did}", {k: doc[k] for k in ("u", "l", "t", "d", "x")})
-    W = grams["w"]
+    parts.update(_shard_files("k", K, counts["k"]))
+    del K
+    parts.update(_shard_files("t", T, counts["t"]))
+    del T
+    W: dict[str, list] = defaultdict(list)
     for run, ids in runs.items():
         joined = ";".join(ids)
         for g in _trigrams(run):
             W[g].append((run, joined))
-    for kind in KINDS:
-        shards: list[dict] = [{} for _ in range(counts[kind])]
-        m = counts[kind]
-        for g, v in grams[kind].items():
-            shards[part_hash(g) % m][g] = dict(v) if kind == "w" else ";".join(v)
-        for i, shard in enumerate(shards):
-            parts[f"{kind}-{i}"] = _part_js(f"{kind}-{i}", shard)
-    parts["meta"] = _part_js("meta", {"v": 3, "n": len(order), "s": counts, "a": ",".join(art_of)})
+    parts.update(_shard_files("w", W, counts["w"]))
+    parts["meta"] = _part_js("meta", {"v": 3, "n": len(docs), "s": counts, "a": ",".join(art_of)})
     return parts
