@@ -282,6 +282,60 @@
     });
   }
 
+  function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  function highlighter(clauses) {
+    var alts = [];
+    clauses.forEach(function (c) {
+      if (c.han) { alts.push(escapeRe(c.han)); c.parts.forEach(function (p) { alts.push(escapeRe(p)); }); }
+      else { alts.push("\\b" + escapeRe(c.stem) + "[a-z']*"); if (c.stem !== c.word) alts.push("\\b" + escapeRe(c.word)); }
+    });
+    alts.sort(function (a, b) { return b.length - a.length; });
+    return new RegExp("(" + alts.join("|") + ")", "gi");
+  }
+
+  // Append text to el, wrapping matches of re in <mark>: DOM nodes and textContent only.
+  function appendMarked(el, text, re) {
+    var last = 0, m;
+    re.lastIndex = 0;
+    while ((m = re.exec(text))) {
+      if (!m[0].length) { re.lastIndex++; continue; }
+      if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var mark = document.createElement("mark");
+      mark.textContent = m[0];
+      el.appendChild(mark);
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // The part of text around the best place: the whole query as typed if it is there, else
+  // where the most different query words fall within one window. A line break (between a
+  // heading and the next paragraph) that ends no sentence becomes " · ".
+  function snippet(text, re, width, phrase) {
+    var lower = text.toLowerCase(), at = phrase ? lower.indexOf(phrase.toLowerCase()) : -1;
+    if (at < 0) {
+      var ms = [], m;
+      re.lastIndex = 0;
+      while ((m = re.exec(text))) {
+        if (!m[0].length) { re.lastIndex++; continue; }
+        ms.push({ i: m.index, w: m[0].toLowerCase() });
+      }
+      var best = -1;
+      for (var a = 0; a < ms.length; a++) {
+        var seen = {}, n = 0;
+        for (var b = a; b < ms.length && ms[b].i < ms[a].i + width * 2; b++) {
+          if (!seen[ms[b].w]) { seen[ms[b].w] = true; n++; }
+        }
+        if (n > best) { best = n; at = ms[a].i; }
+      }
+      if (at < 0) at = 0;
+    }
+    var start = Math.max(0, at - width), end = Math.min(text.length, at + width * 2);
+    var part = text.slice(start, end).replace(/([^。！？；.!?;”’」』\s])[ \t]*\n\s*/g, "$1 · ");
+    return (start > 0 ? "…" : "") + part.replace(/\s+/g, " ") + (end < text.length ? "…" : "");
+  }
+
   // Load parts with <script> tags (works from file://); done() once all have arrived or failed.
   function scriptLoader(base) {
     var pending = {};
