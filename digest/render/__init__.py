@@ -14,7 +14,7 @@ from ..errors import BuildError, Reporter
 from ..state import digest_of
 from . import feeds, urls
 from .pages import (STATIC_FILES, Page, feed_entries, key_of, make_env, plan_pages, render_page,
-                    search_entries_by_article, stable_digest)
+                    search_entries_by_article, searched_translation, stable_digest)
 
 __all__ = ["render_site", "render_files", "plan_pages", "render_page", "make_env", "Page"]
 
@@ -103,8 +103,7 @@ def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[],
         return made
 
     if all(a.slug in keys for a in site.articles):
-        docs = sum(1 + (t is not None and t.n_blocks == a.n_blocks)       # as _search_docs_of
-                   for a in site.articles for t in [site.translations.get(a.slug)])
+        docs = sum(1 + (searched_translation(site, a) is not None) for a in site.articles)
         key = digest_of("search-parts", version.hex(), n, tuple(keys[a.slug] for a in site.articles))
         for name in part_names(n, docs):
             yield urls.search_part(name), digest_of(key, name)[:32], (lambda name=name: build()[name])

@@ -399,6 +399,22 @@ def test_one_edit_rewrites_only_the_search_parts_its_new_words_are_in(project, m
         (out / "static" / "search" / f"{sorted(mine)[0]}.js").read_text(encoding="utf-8")
 
 
+def test_search_parts_keyed_by_unchanged_articles_are_made_again_the_same(project, monkeypatch):
+    """Every article known unchanged: the parts are keyed by the articles' entry keys and made
+    only when asked for (here all are: the render code's version changed)."""
+    import digest.render as render
+    from digest.render import search_index
+    out = project / "output"
+    before = {k: v[0] for k, v in snapshot(out).items() if k.startswith("static/search/")}
+    orig, build_parts, calls = render._render_version, search_index.build_parts, []
+    monkeypatch.setattr(render, "_render_version", lambda themes: orig(themes) + b"another version")
+    monkeypatch.setattr(search_index, "build_parts", lambda *a: calls.append(1) or build_parts(*a))
+    res, rep = run(project)
+    assert not rep.errors and res.pages_unchanged > 20 and calls == [1]      # made once, for all
+    after = {k: v[0] for k, v in snapshot(out).items() if k.startswith("static/search/")}
+    assert after == before and len(after) > 5
+
+
 def test_an_edit_recomputes_only_that_articles_search_entries(project, monkeypatch):
     from digest.render import search_index
     run(project)
