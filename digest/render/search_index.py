@@ -10,6 +10,7 @@ stemmer and the part hash must stay the same as search.js's.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
@@ -254,16 +255,11 @@ def _shard_files(kind: str, grams: dict, m: int) -> dict[str, bytes]:
 def _parts_of(job: str, docs: list[dict], counts: dict[str, int]) -> dict[str, bytes]:
     """The parts of one job: ``h`` (Chinese pairs and characters) or ``rest`` (terms, English
     runs, titles, documents, meta), from the documents in their order."""
-    table = _B36_TABLE
     if job == "h":
         H: dict[str, list[str]] = defaultdict(list)
         for n, doc in enumerate(docs):
-            pre = b36(n) + ":"
-            pos, uni = _han_parts(doc["t"] + "\n" + doc["x"])
-            for g, enc in pos.items():
-                H[g].append(pre + enc)
-            for ch, c in uni.items():
-                H[ch].append(pre + table[c] if c < len(table) else pre + b36(c))
+            for g, piece in _h_pieces(doc, n).items():
+                H[g].append(piece)
         return _shard_files("h", H, counts["h"])
     K: dict[str, list[str]] = defaultdict(list)
     T: dict[str, list[str]] = defaultdict(list)
@@ -274,14 +270,13 @@ def _parts_of(job: str, docs: list[dict], counts: dict[str, int]) -> dict[str, b
     for n, doc in enumerate(docs):
         did = b36(n)
         art_of.append(b36(articles.setdefault(re.sub(r"^[a-z]+/", "", doc["u"]), len(articles))))
-        pre = did + ":"
-        for term, c in doc["k"].items():
-            K[term].append(pre + table[c] if c < len(table) else pre + b36(c))
-        for run in set(_LATIN_RUN.findall((doc["t"] + "\n" + doc["x"]).lower())):
+        for term, piece in _k_pieces(doc, n).items():
+            K[term].append(piece)
+        for run in _runs(doc):
             runs[run].append(did)
-        for g, enc in _title_grams(doc["t"]).items():
-            T[g].append(pre + enc if enc else did)
-        parts[f"d/{did}"] = _part_js(f"d/{did}", {k: doc[k] for k in ("u", "l", "t", "d", "x")})
+        for g, piece in _t_pieces(doc, n).items():
+            T[g].append(piece)
+        parts[f"d/{did}"] = _part_js(f"d/{did}", _doc_value(doc))
     parts.update(_shard_files("k", K, counts["k"]))
     del K
     parts.update(_shard_files("t", T, counts["t"]))
@@ -293,4 +288,119 @@ def _parts_of(job: str, docs: list[dict], counts: dict[str, int]) -> dict[str, b
             W[g].append((run, joined))
     parts.update(_shard_files("w", W, counts["w"]))
     parts["meta"] = _part_js("meta", {"v": 3, "n": len(docs), "s": counts, "a": ",".join(art_of)})
+    return parts
+
+
+# ---------------------------------------------------------------------------------------------
+# One document's pieces of each kind of part (what _parts_of joins, in document order), and an
+# edit made in place: when the documents and their order are unchanged, an edited document's
+# old pieces are taken out of the parts they hash to and its new ones put in, and only those
+# parts are serialised again (the same bytes as build_parts makes: the tests compare).
+
+def _num(n: int) -> str:
+    return _B36_TABLE[n] if n < len(_B36_TABLE) else b36(n)
+
+
+def _h_pieces(doc: dict, n: int) -> dict[str, str]:
+    """Chinese pair -> "doc:positions", character -> "doc:count"."""
+    pre = b36(n) + ":"
+    pos, uni = _han_parts(doc["t"] + "\n" + doc["x"])
+    out = {g: pre + enc for g, enc in pos.items()}
+    for ch, c in uni.items():
+        out[ch] = pre + _num(c)
+    return out
+
+
+def _k_pieces(doc: dict, n: int) -> dict[str, str]:
+    pre = b36(n) + ":"
+    return {term: pre + _num(c) for term, c in doc["k"].items()}
+
+
+def _t_pieces(doc: dict, n: int) -> dict[str, str]:
+    did = b36(n)
+    return {g: did + ":" + enc if enc else did for g, enc in _title_grams(doc["t"]).items()}
+
+
+def _runs(doc: dict) -> set[str]:
+    return set(_LATIN_RUN.findall((doc["t"] + "\n" + doc["x"]).lower()))
+
+
+def _doc_value(doc: dict) -> dict:
+    return {k: doc[k] for k in ("u", "l", "t", "d", "x")}
+
+
+_PIECES = {"h": _h_pieces, "k": _k_pieces, "t": _t_pieces}
+
+
+def _set_piece(joined: str | None, n: int, piece: str | None) -> str | None:
+    """A posting list ("doc[:...];doc[:...]", by document number) with document ``n``'s piece
+    replaced by ``piece`` (removed when None); None when nothing is left."""
+    items = joined.split(";") if joined else []
+    nums = [int(p.split(":", 1)[0], 36) for p in items]
+    i = bisect.bisect_left(nums, n)
+    if i < len(nums) and nums[i] == n:
+        del items[i]
+    if piece is not None:
+        items.insert(i, piece)
+    return ";".join(items) if items else None
+
+
+def part_value(name: str, data: bytes) -> dict | None:
+    """The value a part's file holds (what _part_js wrote), or None if it is not such a file."""
+    head = _part_js(name, 0)[:-3]          # everything before the value ("0;\n")
+    if not (data.startswith(head) and data.endswith(b";\n")):
+        return None
+    try:
+        value = json.loads(data[len(head):-2].decode("utf-8"))
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def update_parts(changes: list[tuple[int, dict, dict]], counts: dict[str, int],
+                 old_value) -> dict[str, bytes] | None:
+    """The parts an edit changes (name -> new bytes), given ``changes``: (document number, old
+    document, new document) for documents whose numbers (and so the order) stay the same, and
+    ``old_value(name)``: the value of a part as it is now (None if unknown: then None, and the
+    caller builds the whole index). Every part not returned keeps its bytes."""
+    edits: dict[str, list[tuple]] = defaultdict(list)
+    parts: dict[str, bytes] = {}
+    for n, old, new in changes:
+        for kind, pieces in _PIECES.items():
+            p0, p1 = pieces(old, n), pieces(new, n)
+            m = counts[kind]
+            for g in p0.keys() | p1.keys():
+                v = p1.get(g)
+                if p0.get(g) != v:
+                    edits[f"{kind}-{part_hash(g) % m}"].append((g, None, n, v))
+        r0, r1 = _runs(old), _runs(new)
+        did = b36(n)
+        for run in sorted(r0 ^ r1):
+            v = did if run in r1 else None
+            for g in _trigrams(run):
+                edits[f"w-{part_hash(g) % counts['w']}"].append((g, run, n, v))
+        value = _doc_value(new)
+        if value != _doc_value(old):
+            parts[f"d/{did}"] = _part_js(f"d/{did}", value)
+    for name, todo in sorted(edits.items()):
+        shard = old_value(name)
+        if shard is None:
+            return None
+        for g, run, n, v in todo:
+            if run is None:
+                joined = _set_piece(shard.get(g), n, v)
+                if joined is None:
+                    shard.pop(g, None)
+                else:
+                    shard[g] = joined
+            else:
+                runs = shard.setdefault(g, {})
+                joined = _set_piece(runs.get(run), n, v)
+                if joined is None:
+                    runs.pop(run, None)
+                else:
+                    runs[run] = joined
+                if not runs:
+                    del shard[g]
+        parts[name] = _part_js(name, shard)
     return parts
