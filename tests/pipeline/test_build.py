@@ -442,3 +442,56 @@ def test_a_settings_change_rebuilds_what_it_changes(project):
     assert res.pages_written == 2                             # the two feeds, nothing else
     for lang in ("zh", "en"):
         assert len(ET.parse(project / f"output/{lang}/atom.xml").getroot().findall("a:entry", ns)) == 1
+
+
+def test_an_edit_changes_the_search_parts_in_place_with_the_bytes_of_a_clean_build(project, tmp_path, monkeypatch):
+    """Edits that keep every document's number (append, change mid-text, delete a paragraph,
+    change the title) change the search parts in place (build_parts is not called: the record
+    in the build state and the old parts in output/ are used), and the parts are byte for byte
+    those a clean build makes; removing a paragraph's translation or the old parts falls back
+    to a whole build, with the same bytes."""
+    import frontmatter
+
+    from digest.render import search_index
+    run(project)
+    a, b = _content_files(project)
+    build_parts, calls = search_index.build_parts, []
+
+    def text(p):
+        return p.read_text(encoding="utf-8")
+
+    def append():
+        a.write_text(text(a).rstrip("\n") + "\n\n京口区今天下雨。\n", encoding="utf-8")
+
+    def mid_text():
+        post = frontmatter.load(b)
+        first = post.content.split("\n\n")[0]
+        b.write_text(text(b).replace(first, first[:len(first) // 2] + "谏壁街道" + first[len(first) // 2:], 1),
+                     encoding="utf-8")
+
+    def delete_paragraph():
+        paras = frontmatter.load(a).content.split("\n\n")
+        a.write_text(text(a).replace(paras[-1] + "\n", "", 1).replace("\n\n\n", "\n\n"), encoding="utf-8")
+
+    def change_title():
+        b.write_text(re.sub(r"(?m)^title: (.*)$", r"title: 镇江\1", text(b), count=1), encoding="utf-8")
+
+    def lose_parts():
+        append()
+        shutil.rmtree(project / "output" / "static" / "search")
+
+    monkeypatch.setattr(search_index, "build_parts", lambda *x: calls.append(1) or build_parts(*x))
+    for edit, whole in ((append, False), (mid_text, False), (delete_paragraph, None), (change_title, False),
+                        (lose_parts, True)):
+        before = {k: v[0] for k, v in snapshot(project / "output").items() if k.startswith("static/search/")}
+        calls.clear()
+        edit()
+        res, rep = run(project)
+        assert not rep.errors, (edit.__name__, [str(d) for d in rep.diagnostics])
+        got = {k: v[0] for k, v in snapshot(project / "output").items() if k.startswith("static/search/")}
+        assert got != before, edit.__name__
+        if whole is not None:
+            assert bool(calls) == whole, edit.__name__
+        want = {k: v for k, v in _clean_build_bytes(project, tmp_path).items() if k.startswith("static/search/")}
+        wrong = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+        assert not wrong, (edit.__name__, wrong)

@@ -148,3 +148,65 @@ def test_shard_counts_double_as_the_site_grows():
     assert si.shard_counts(1) == {"k": 1, "h": 1, "w": 1, "t": 1}
     grown = [si.shard_counts(n)["h"] for n in (4, 5, 8, 9, 1000, 5000)]
     assert grown == [1, 2, 2, 4, 256, 2048]
+
+
+# -- an edit made in place (search_index.update_parts): the same bytes as a whole build
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_PIECES_OF_TEXT = ["京口区", "数字经济", "的", "哈哈", "京", "，", "。", " ", "\n", "economy", "Economies", "it's",
+                   "abc", "ABCDEF", "2024", "x", "😀", "İ", "\u2028", "中国的上海", "Jingkou", "the"]
+_text_st = st.lists(st.sampled_from(_PIECES_OF_TEXT) | st.text(max_size=3), max_size=25).map("".join)
+
+
+def _apply(parts: dict[str, bytes], entries: list[str], n_articles: int, num: int, new: dict) -> dict[str, bytes]:
+    """``parts`` after document ``num`` (in the index's order) becomes ``new``, by update_parts."""
+    docs = [json.loads(e) for e in entries]
+    ordered = [docs[i] for i in si._order(docs)]
+    new_doc = json.loads(si.doc_entry(new))
+    changed = si.update_parts([(num, ordered[num], new_doc)], si.shard_counts(n_articles),
+                              lambda name: si.part_value(name, parts[name]))
+    assert changed is not None
+    return {**parts, **changed}
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_text_st, _text_st, _text_st, _text_st), min_size=1, max_size=8),
+       st.integers(min_value=0), _text_st, _text_st, st.booleans())
+def test_an_edit_in_place_gives_the_bytes_of_a_whole_build(texts, which, title, body, keep_title):
+    """Any document's title and text changed (its address and date kept, so the numbering
+    stays): the parts update_parts changes, over the old ones, are exactly build_parts's."""
+    docs = []
+    for i, (t_zh, x_zh, t_en, x_en) in enumerate(texts):
+        d = ["2024-01-02", "2024-01-01", ""][i % 3]
+        docs.append({"u": f"zh/a{i}.html", "l": "zh", "t": t_zh, "d": d, "x": x_zh})
+        if i % 2 == 0:
+            docs.append({"u": f"en/a{i}.html", "l": "en", "t": t_en, "d": d, "x": x_en})
+    entries = [si.doc_entry(d) for d in docs]
+    parts = si.build_parts(entries, len(texts))
+    num = which % len(docs)
+    old = [docs[i] for i in si._order(docs)][num]
+    new = {**old, "x": body} if keep_title else {**old, "t": title, "x": old["x"] + body}
+    want = si.build_parts([si.doc_entry(new if d is old else d) for d in docs], len(texts))
+    assert _apply(parts, entries, len(texts), num, new) == want
+
+
+def test_an_edit_in_place_touches_only_the_parts_its_pieces_hash_to():
+    """Appending a sentence to one of many documents changes its document file and a few
+    shards, not the whole index; an unknown old part stops the edit (None)."""
+    docs = [{"u": f"zh/a{i}.html", "l": "zh", "t": f"标题{i}", "d": "2024-01-01",
+             "x": "京口区的数字经济。" * (i % 5 + 1) + f"第{i}篇 economy {i}"} for i in range(200)]
+    entries = [si.doc_entry(d) for d in docs]
+    parts = si.build_parts(entries, 200)
+    old = [docs[i] for i in si._order(docs)][7]
+    new = {**old, "x": old["x"] + "今天下雨。"}
+    counts = si.shard_counts(200)
+    changed = si.update_parts([(7, json.loads(entries[docs.index(old)]), json.loads(si.doc_entry(new)))],
+                              counts, lambda name: si.part_value(name, parts[name]))
+    want = si.build_parts([si.doc_entry(new if d is old else d) for d in docs], 200)
+    assert {**parts, **changed} == want
+    assert {n for n in want if want[n] != parts[n]} == set(changed)
+    assert "d/7" in changed and 1 < len(changed) < 20 < len(parts) / 10
+    assert si.update_parts([(7, json.loads(entries[docs.index(old)]), json.loads(si.doc_entry(new)))],
+                           counts, lambda name: None) is None
+    assert si.part_value("k-0", parts["k-1"]) is None and si.part_value("k-0", b"junk") is None
