@@ -131,10 +131,10 @@ def _search_files_kept(site, version: bytes, state, out_dir: Path) -> Iterator[t
     parts they hash to only (search_index.update_parts), reading those parts from output/
     (checked against their recorded hashes). Anything else builds the whole index."""
     from ..keywords import terms_version
-    from .search_index import build_parts
+    from .search_index import build_parts, shard_counts
     entries, keys = search_entries_by_article(site)
     n = len(site.articles)
-    tag = digest_of("search-index", version.hex(), terms_version())
+    tag = digest_of("search-index", version.hex(), terms_version(), sorted(shard_counts(n).items()))
     made: dict[str, bytes] = {}
 
     def build() -> dict[str, bytes]:
