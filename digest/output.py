@@ -65,7 +65,8 @@ def _render_changed(site: SiteData, settings: Settings, reporter: Reporter, stat
     out_base = str(settings.output_dir) + os.sep
     todo: list[tuple[str, Callable[[], bytes]]] = []
     told = state.get_meta("told-no-base-url") == "yes"      # once per site, not every build
-    for rel, key, produce in render.render_files(site, settings, reporter, tell_no_base_url=not told):
+    for rel, key, produce in render.render_files(site, settings, reporter, tell_no_base_url=not told,
+                                                   state=state):
         keys[rel] = key
         old = previous.get(rel)
         if not verify and old is not None and old[0] == key and file_size(out_base + rel) == old[1]:

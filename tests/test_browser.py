@@ -152,3 +152,25 @@ def test_search_from_file_url(site, profile, query, lang):
     assert ("zh-Hans" if lang == "zh" else "en") in langs
     if query in ("京口", "Jingkou"):
         shot(profile, url, f"search-{lang}.png", height=900)
+
+
+def test_a_query_loads_only_the_parts_of_the_index_it_needs(site, profile):
+    """The search page carries no index: search.js adds <script> tags for the parts a query
+    needs (from file://), and reads the documents of the hits it shows, not the others."""
+    page = site / "zh" / "search.html"
+    assert "static/search/" not in page.read_text(encoding="utf-8").split("</head>")[0]
+    parts = sorted(p.relative_to(site / "static" / "search").as_posix()[:-3]
+                   for p in (site / "static" / "search").rglob("*.js"))
+    url = file_url(page, query="q=" + quote("京口区"))
+    d = dom(profile, url)
+    results = d.select("#search-results li")
+    hrefs = {follow(url, li.find("a")["href"]).name for li in results}
+    assert results and all("京口区" in follow(url, li.find("a")["href"]).read_text(encoding="utf-8")
+                           for li in results if li.find("a")["lang"] == "zh-Hans")
+    loaded = sorted(s["src"].split("static/search/", 1)[1][:-3] for s in d.select("script[src*='static/search/']"))
+    docs = [n for n in loaded if n.startswith("d/")]
+    assert "meta" in loaded and len(docs) == len(results) == len(hrefs)
+    assert len(loaded) < len(parts) and len(docs) < len([n for n in parts if n.startswith("d/")]), (loaded, parts)
+    none = dom(profile, file_url(page, query="q=" + quote("不存在的词语xyzzy")))
+    assert none.find(id="search-status")["data-count"] == "0"
+    assert not [s for s in none.select("script[src*='static/search/d/']")]    # no document read
