@@ -119,18 +119,17 @@ def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[],
 
 
 SEARCH_RECORD = ("search-index", "record")     # state: (kind, key) of the index's record
-SEARCH_DOCS = "search-doc"                     # state: each document's entry, by its address
 
 
 def _search_files_kept(site, version: bytes, state, out_dir: Path) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
     """The search index's parts, keyed by their bytes, with a record in the build state (the
-    articles' entry keys, each document's address, date and entry hash, each part's hash) and
-    each document's entry. When no article changed, the parts are the recorded ones (made only
+    articles' entry keys, each document's address, date and entry hash, each part's hash).
+    When no article changed, the parts are the recorded ones (made only
     if one is asked for). When some changed but every document keeps its number (the same
     documents, the same dates), their old pieces are taken out and the new ones put in, in the
     parts they hash to only (search_index.update_parts), reading those parts from output/
     (checked against their recorded hashes). Anything else builds the whole index."""
-    from .search_index import build_parts, shard_counts
+    from .search_index import build_parts, parts_of_docs, shard_counts
     entries, keys = search_entries_by_article(site)
     n = len(site.articles)
     tag = digest_of("search-index", version.hex(), site.segmenter.version, sorted(shard_counts(n).items()))
@@ -151,25 +150,26 @@ def _search_files_kept(site, version: bytes, state, out_dir: Path) -> Iterator[t
         for name, h in sorted(rec["hash"].items()):
             yield urls.search_part(name), h, (lambda name=name: build()[name])
         return
-    parts = _search_edit(rec, changed, entries, state, out_dir) if rec is not None else None
+    parts = _search_edit(rec, changed, entries, site.segmenter, out_dir) if rec is not None else None
     if parts is None:
-        parts = build()
-        docs = {}
-        for e in (e for a in site.articles for e in entries[a.slug]):
-            d = json.loads(e)
-            docs[d["u"]] = (d["d"], hashlib.sha256(e.encode("utf-8")).hexdigest(), e)
+        all_entries = [e for a in site.articles for e in entries[a.slug]]
+        parsed = [json.loads(e) for e in all_entries]          # once, for the parts and the record
+        made.clear()
+        made.update(parts_of_docs(parsed, n))
+        parts = made
+        docs = {d["u"]: (d["d"], hashlib.sha256(e.encode("utf-8")).hexdigest())
+                for d, e in zip(parsed, all_entries)}
+        del parsed, all_entries
         order = sorted(docs, key=lambda u: u.encode("utf-16-be", "surrogatepass"))
         order.sort(key=lambda u: docs[u][0].encode("utf-16-be", "surrogatepass"), reverse=True)
         rec = {"tag": tag, "n": n, "num": {u: i for i, u in enumerate(order)},
                "docs": [(u, docs[u][0], docs[u][1]) for u in order],
                "hash": {name: key_of(data) for name, data in parts.items()}}
-        state.put_many(SEARCH_DOCS, {u: v[2] for u, v in docs.items()}, replace_all=True)
     else:
         new_docs = parts.pop(None)
         rec["hash"].update({name: key_of(data) for name, data in parts.items()})
-        for u, (num, sha, e) in new_docs.items():
+        for u, (num, sha) in new_docs.items():
             rec["docs"][num] = (u, rec["docs"][num][1], sha)
-        state.put_many(SEARCH_DOCS, {u: v[2] for u, v in new_docs.items()})
     rec["art"] = {a.slug: keys.get(a.slug) for a in site.articles}
     state.put_many(SEARCH_RECORD[0], {SEARCH_RECORD[1]: rec})
     for name, h in sorted(rec["hash"].items()):
@@ -178,11 +178,23 @@ def _search_files_kept(site, version: bytes, state, out_dir: Path) -> Iterator[t
                                           else (lambda d=data: d))
 
 
-def _search_edit(rec: dict, changed: list[str], entries, state, out_dir: Path) -> dict | None:
+def _search_edit(rec: dict, changed: list[str], entries, seg, out_dir: Path) -> dict | None:
     """The parts an edit of the ``changed`` articles makes (name -> bytes), and under the key
-    None the edited documents (address -> (number, entry hash, entry)); None when the edit
-    cannot be made in place (a document added, removed or moved, or a recorded piece missing)."""
-    from .search_index import part_value, shard_counts, update_parts
+    None the edited documents (address -> (number, entry hash)); None when the edit cannot be
+    made in place (a document added, removed or moved, or a recorded part missing or changed).
+    An edited document's old entry is made again from its file in output/ (``d/<n>``, checked
+    against its recorded hash) with the same segmenter (the record's tag), and must hash to the
+    recorded entry hash: the build state need not keep every entry."""
+    from .search_index import b36, doc_entry, part_value, shard_counts, update_parts
+
+    def old_value(name: str):
+        h = rec["hash"].get(name)
+        try:
+            data = (out_dir / urls.search_part(name)).read_bytes()
+        except OSError:
+            return None
+        return part_value(name, data) if h is not None and key_of(data) == h else None
+
     changes, new_docs = [], {}
     for slug in changed:
         for e in entries[slug]:
@@ -193,24 +205,16 @@ def _search_edit(rec: dict, changed: list[str], entries, state, out_dir: Path) -
             sha = hashlib.sha256(e.encode("utf-8")).hexdigest()
             if sha == rec["docs"][num][2]:
                 continue
-            old = state.get(SEARCH_DOCS, doc["u"])
-            if not isinstance(old, str) or hashlib.sha256(old.encode("utf-8")).hexdigest() != rec["docs"][num][2]:
+            old_doc = old_value(f"d/{b36(num)}")
+            old = doc_entry(old_doc, seg) if old_doc is not None else None
+            if old is None or hashlib.sha256(old.encode("utf-8")).hexdigest() != rec["docs"][num][2]:
                 return None
             changes.append((num, json.loads(old), doc))
-            new_docs[doc["u"]] = (num, sha, e)
+            new_docs[doc["u"]] = (num, sha)
     # the same documents: every recorded one of a changed article is still there
     us = {u for slug in changed for u in (urls.article(lang, slug) for lang in urls.LANGS)}
     if sum(1 for u in us if u in rec["num"]) != sum(len(entries[slug]) for slug in changed):
         return None
-
-    def old_value(name: str):
-        h = rec["hash"].get(name)
-        try:
-            data = (out_dir / urls.search_part(name)).read_bytes()
-        except OSError:
-            return None
-        return part_value(name, data) if h is not None and key_of(data) == h else None
-
     parts = update_parts(changes, shard_counts(rec["n"]), old_value)
     if parts is None:
         return None

@@ -231,10 +231,13 @@ def build_parts(entries: list[str], n_articles: int) -> dict[str, bytes]:
     """Every part of the index (name -> file bytes) from the documents' entries (as made by
     :func:`doc_entry`). Deterministic: the same entries in any order give the same bytes.
     The Chinese pairs (half the work) are made on a second core when there are many documents."""
+    return parts_of_docs([json.loads(e) for e in entries], n_articles)
+
+
+def parts_of_docs(docs: list[dict], n_articles: int) -> dict[str, bytes]:
+    """:func:`build_parts` from the entries already parsed (``json.loads``)."""
     from ..parallel import MIN_ITEMS, map_cores
-    docs = [json.loads(e) for e in entries]
     ordered = [docs[i] for i in _order(docs)]
-    del docs
     counts = shard_counts(n_articles)
     parts: dict[str, bytes] = {}
     for made in map_cores(lambda job: _parts_of(job, ordered, counts), ["h", "rest"],

@@ -406,9 +406,9 @@ def test_search_parts_keyed_by_unchanged_articles_are_made_again_the_same(projec
     from digest.render import search_index
     out = project / "output"
     before = {k: v[0] for k, v in snapshot(out).items() if k.startswith("static/search/")}
-    orig, build_parts, calls = render._render_version, search_index.build_parts, []
+    orig, parts_of_docs, calls = render._render_version, search_index.parts_of_docs, []
     monkeypatch.setattr(render, "_render_version", lambda themes: orig(themes) + b"another version")
-    monkeypatch.setattr(search_index, "build_parts", lambda *a: calls.append(1) or build_parts(*a))
+    monkeypatch.setattr(search_index, "parts_of_docs", lambda *a: calls.append(1) or parts_of_docs(*a))
     res, rep = run(project)
     assert not rep.errors and res.pages_unchanged > 20 and calls == [1]      # made once, for all
     after = {k: v[0] for k, v in snapshot(out).items() if k.startswith("static/search/")}
@@ -446,7 +446,7 @@ def test_a_settings_change_rebuilds_what_it_changes(project):
 
 def test_an_edit_changes_the_search_parts_in_place_with_the_bytes_of_a_clean_build(project, tmp_path, monkeypatch):
     """Edits that keep every document's number (append, change mid-text, delete a paragraph,
-    change the title) change the search parts in place (build_parts is not called: the record
+    change the title) change the search parts in place (no whole index is made: the record
     in the build state and the old parts in output/ are used), and the parts are byte for byte
     those a clean build makes; removing a paragraph's translation or the old parts falls back
     to a whole build, with the same bytes."""
@@ -455,7 +455,7 @@ def test_an_edit_changes_the_search_parts_in_place_with_the_bytes_of_a_clean_bui
     from digest.render import search_index
     run(project)
     a, b = _content_files(project)
-    build_parts, calls = search_index.build_parts, []
+    parts_of_docs, calls = search_index.parts_of_docs, []
 
     def text(p):
         return p.read_text(encoding="utf-8")
@@ -480,9 +480,17 @@ def test_an_edit_changes_the_search_parts_in_place_with_the_bytes_of_a_clean_bui
         append()
         shutil.rmtree(project / "output" / "static" / "search")
 
-    monkeypatch.setattr(search_index, "build_parts", lambda *x: calls.append(1) or build_parts(*x))
+    def change_old_document():          # the edited document's old file, which its old entry is made from
+        append()
+        mine = [p for p in (project / "output" / "static" / "search" / "d").glob("*.js")
+                if a.name[:-len(".zh.md")] in p.read_text(encoding="utf-8")]
+        assert mine
+        for p in mine:
+            p.write_text(p.read_text(encoding="utf-8").replace("京口", "镇江"), encoding="utf-8")
+
+    monkeypatch.setattr(search_index, "parts_of_docs", lambda *x: calls.append(1) or parts_of_docs(*x))
     for edit, whole in ((append, False), (mid_text, False), (delete_paragraph, None), (change_title, False),
-                        (lose_parts, True)):
+                        (lose_parts, True), (change_old_document, True)):
         before = {k: v[0] for k, v in snapshot(project / "output").items() if k.startswith("static/search/")}
         calls.clear()
         edit()
