@@ -240,6 +240,8 @@ def search_page(cx: SiteView, lang: str) -> Page:
                   {"zh": urls.search("zh"), "en": urls.search("en")})
     ctx["search_js"] = urls.rel(path, urls.static("search.js"))
     ctx["search_parts"] = urls.rel(path, urls.search_part("meta"))[:-len("meta.js")]   # search.js loads what a query needs
+    from .search_index import shard_counts       # ... by a hash of its terms, modulo these
+    ctx["search_shards"] = ",".join(f"{k}:{v}" for k, v in shard_counts(len(cx.articles)).items())
     return Page(path, "search.html", ctx)
 
 

@@ -469,6 +469,9 @@ def test_the_search_page_loads_no_index_and_knows_where_the_parts_are(built):
     assert not [s for s in scripts if "search-index" in s or "/search/" in s]
     assert scripts[-1].endswith("search.js")
     assert page.find(id="search-results")["data-parts"] == "../static/search/"
+    from test_search_parts import read_parts          # the shard counts, so meta loads with the parts
+    shards = dict(kv.split(":") for kv in page.find(id="search-results")["data-shards"].split(","))
+    assert {k: int(v) for k, v in shards.items()} == read_parts(built[0] / "static" / "search")["meta"]["s"]
 
 
 def test_slugs_that_name_the_sites_own_files_get_a_suffix():

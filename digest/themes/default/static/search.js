@@ -69,7 +69,10 @@
     return h >>> 0;
   }
 
-  function partOf(kind, gram) { return kind + "-" + (hash(gram) % PARTS.meta.s[kind]); }
+  // the shard counts: the search page's (data-shards, so that meta loads with the other parts
+  // a query needs), else meta's
+  var SHARDS = null;
+  function partOf(kind, gram) { return kind + "-" + (hash(gram) % (SHARDS || PARTS.meta.s)[kind]); }
 
   function value(kind, gram) {
     var p = PARTS[partOf(kind, gram)];
@@ -227,6 +230,17 @@
   function search(q, need, done) {
     var clauses = parse(q);
     if (!clauses.length) { done({ clauses: clauses, hits: [] }); return; }
+    if (SHARDS) {                        // one round of loads: meta and the parts together
+      need(["meta"].concat(partsFor(clauses, q)), function () {
+        if (!PARTS.meta) { done(null); return; }
+        var s = PARTS.meta.s, same = true;
+        for (var kind in s) if (own.call(s, kind) && SHARDS[kind] !== s[kind]) same = false;
+        if (same) { score(clauses, q, need, done); return; }
+        SHARDS = null;                   // a page from another build: meta's counts, the parts again
+        need(partsFor(clauses, q), function () { score(clauses, q, need, done); });
+      });
+      return;
+    }
     need(["meta"], function () {
       if (!PARTS.meta) { done(null); return; }
       need(partsFor(clauses, q), function () { score(clauses, q, need, done); });
@@ -361,10 +375,12 @@
     };
   }
 
-  function show(res, q, root, list, status) {
+  var SHOWN = 50, FIRST = 10;      // results listed; the first ones are shown before the others load
+
+  function show(res, q, root, list, status, upto) {
     var re = highlighter(res.clauses);
     list.textContent = "";
-    res.hits.slice(0, 50).forEach(function (h) {
+    res.hits.slice(0, upto).forEach(function (h) {
       var doc = PARTS["d/" + h.id.toString(36)];
       if (!doc) return;
       var li = document.createElement("li");
@@ -401,17 +417,28 @@
     var list = document.getElementById("search-results");
     var status = document.getElementById("search-status"), input = document.getElementById("q");
     if (!list || !status || !list.getAttribute("data-parts")) return;
-    var base = list.getAttribute("data-parts");
+    var base = list.getAttribute("data-parts"), shards = list.getAttribute("data-shards");
+    if (shards && /^([a-z]:[1-9][0-9]*,?)+$/.test(shards)) {
+      SHARDS = {};
+      shards.split(",").forEach(function (kv) { SHARDS[kv[0]] = +kv.slice(2); });
+    }
     var params = new URLSearchParams(location.search), q = (params.get("q") || "").trim();
     if (input) input.value = q;
     var top = document.getElementById("q-top");
     if (top) top.value = q;
     if (!q) return;
     var root = document.body.getAttribute("data-root") || "", need = scriptLoader(base);
-    search(q, need, function (res) {
-      if (!res) return;
-      need(res.hits.slice(0, 50).map(function (h) { return "d/" + h.id.toString(36); }), function () {
-        show(res, q, root, list, status);
+    function docs(from, to) {
+      return res.hits.slice(from, to).map(function (h) { return "d/" + h.id.toString(36); });
+    }
+    var res;
+    // the documents of the first results are read first and shown at once (each is a script
+    // to load), then those of the others, and the list is shown again with them
+    search(q, need, function (found) {
+      if (!(res = found)) return;
+      need(docs(0, FIRST), function () {
+        show(res, q, root, list, status, FIRST);
+        if (res.hits.length > FIRST) need(docs(FIRST, SHOWN), function () { show(res, q, root, list, status, SHOWN); });
       });
     });
   }
