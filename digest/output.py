@@ -66,7 +66,7 @@ def _render_changed(site: SiteData, settings: Settings, reporter: Reporter, stat
     todo: list[tuple[str, Callable[[], bytes]]] = []
     told = state.get_meta("told-no-base-url") == "yes"      # once per site, not every build
     for rel, key, produce in render.render_files(site, settings, reporter, tell_no_base_url=not told,
-                                                 previous=None if verify else previous):
+                                                 previous=None if verify else previous, state=state):
         keys[rel] = key
         old = previous.get(rel)
         if not verify and old is not None and old[0] == key and file_size(out_base + rel) == old[1]:

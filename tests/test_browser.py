@@ -11,6 +11,7 @@ stages exist, else rendered from the hand-built SiteData of tests/render/.
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -152,3 +153,42 @@ def test_search_from_file_url(site, profile, query, lang):
     assert ("zh-Hans" if lang == "zh" else "en") in langs
     if query in ("京口", "Jingkou"):
         shot(profile, url, f"search-{lang}.png", height=900)
+
+
+def test_a_query_loads_only_the_parts_of_the_index_it_needs(site, profile):
+    """The search page carries no index: search.js adds <script> tags for the parts a query
+    needs (from file://), and reads the documents of the hits it shows, not the others."""
+    page = site / "zh" / "search.html"
+    assert "static/search/" not in page.read_text(encoding="utf-8").split("</head>")[0]
+    parts = sorted(p.relative_to(site / "static" / "search").as_posix()[:-3]
+                   for p in (site / "static" / "search").rglob("*.js"))
+    url = file_url(page, query="q=" + quote("京口区"))
+    d = dom(profile, url)
+    results = d.select("#search-results li")
+    hrefs = {follow(url, li.find("a")["href"]).name for li in results}
+    assert results and all("京口区" in follow(url, li.find("a")["href"]).read_text(encoding="utf-8")
+                           for li in results if li.find("a")["lang"] == "zh-Hans")
+    loaded = sorted(s["src"].split("static/search/", 1)[1][:-3] for s in d.select("script[src*='static/search/']"))
+    docs = [n for n in loaded if n.startswith("d/")]
+    assert "meta" in loaded and len(docs) == len(results) == len(hrefs)
+    assert len(loaded) < len(parts) and len(docs) < len([n for n in parts if n.startswith("d/")]), (loaded, parts)
+    none = dom(profile, file_url(page, query="q=" + quote("不存在的词语xyzzy")))
+    assert none.find(id="search-status")["data-count"] == "0"
+    assert not [s for s in none.select("script[src*='static/search/d/']")]    # no document read
+
+
+def test_a_search_page_whose_shard_counts_are_not_the_index_s_finds_the_same(site, profile):
+    """The page's shard counts let meta load with a query's parts; when they are not meta's (a
+    page from another build), search.js takes meta's and loads the right parts."""
+    page = site / "zh" / "search.html"
+    html = page.read_text(encoding="utf-8")
+    assert 'data-shards="' in html
+    other = page.with_name("search-other-shards.html")
+    other.write_text(re.sub(r'data-shards="[^"]*"', 'data-shards="k:64,h:64,w:64,t:64"', html), encoding="utf-8")
+    try:
+        for q in ("京口区", "Jingkou"):
+            want = [li.find("a")["href"] for li in dom(profile, file_url(page, query="q=" + quote(q))).select("#search-results li")]
+            got = [li.find("a")["href"] for li in dom(profile, file_url(other, query="q=" + quote(q))).select("#search-results li")]
+            assert want and got == want, q
+    finally:
+        other.unlink()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import zlib
 from pathlib import Path
 from typing import Callable, Iterator
@@ -16,12 +17,11 @@ from ..settings import Settings
 from ..sitedata import SiteData
 from ..state import digest_of
 from . import feeds, urls
-from .entries import feed_entries, search_entries_by_article
+from .entries import feed_entries, search_entries_by_article, searched_translation
 from .environment import STATIC_FILES, make_env, render_page
 from .keys import key_of, stable_digest
 from .pages import Page
 from .plan import plan_pages
-from .search_index import index_js
 
 __all__ = ["render_site", "render_files", "plan_pages", "render_page", "make_env", "Page"]
 
@@ -43,12 +43,14 @@ def _static_files(theme_dirs: Path | list[Path]) -> dict[str, bytes]:
 
 
 def render_files(site: SiteData, settings: Settings, reporter: Reporter, *,
-                 tell_no_base_url: bool = True, previous: dict[str, tuple[str, int]] | None = None
-                 ) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+                 tell_no_base_url: bool = True, previous: dict[str, tuple[str, int]] | None = None,
+                 state=None) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
     """Every output file: (output path, content key, produce bytes). Deterministic order.
     ``tell_no_base_url``: say that feeds need --base-url (a build says it once per site).
     ``previous``: what output/ holds, by path, (key, size) as the build state recorded it (a
-    file made again may reuse parts of its old self: the EPUB's unchanged chapters)."""
+    file made again may reuse parts of its old self: the EPUB's unchanged chapters).
+    ``state``: the build state (digest/state.py), where the search index keeps what an edit
+    needs to change it in place (see _search_files_kept)."""
     themes = settings.theme_dirs
     theme = themes[0]
     if not any((Path(d) / "templates").is_dir() for d in themes):
@@ -63,7 +65,10 @@ def render_files(site: SiteData, settings: Settings, reporter: Reporter, *,
         key = key_of(base + (page.deps if page.deps is not None else stable_digest(page.context)).encode())
         yield page.path, key, (lambda page=page: _render(env, page, themes))
     files.update(_static_files(themes))
-    yield from _search_files(site, base)
+    if state is not None:
+        yield from _search_files_kept(site, base, state, Path(settings.output_dir))
+    else:
+        yield from _search_files(site, base)
     yield from _pinyin_files(site, settings, base)
     if settings.epub:
         yield _epub_file(site, settings, base, previous or {})
@@ -93,22 +98,132 @@ def render_files(site: SiteData, settings: Settings, reporter: Reporter, *,
 
 
 def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
-    """The search index's shards. A shard whose articles are all known unchanged is keyed by
-    their entries' keys, so it is not joined or hashed again; the others by their bytes."""
+    """The search index's parts (render/search_index.py). When every article is known unchanged
+    they are keyed by the articles' entry keys and made only if one is asked for; else they are
+    made from every document's entry and keyed by their bytes, so an edit rewrites only the
+    parts its document's terms are in."""
+    from .search_index import build_parts, part_names
     entries, keys = search_entries_by_article(site)
-    n = urls.search_shards(len(site.articles))
-    shards: list[list[str]] = [[] for _ in range(n)]
-    for a in site.articles:
-        shards[urls.search_shard_of(a.slug, n)].append(a.slug)
-    for i, slugs in enumerate(shards):
-        def produce(slugs=slugs) -> bytes:
-            return index_js([e for s in slugs for e in entries[s]])
-        if all(s in keys for s in slugs):
-            key = digest_of("search-shard", version.hex(), i, n, tuple(keys[s] for s in slugs))[:32]
-            yield urls.search_index(i), key, produce
-        else:
-            data = produce()
-            yield urls.search_index(i), key_of(data), (lambda d=data: d)
+    n = len(site.articles)
+    made: dict[str, bytes] = {}
+
+    def build() -> dict[str, bytes]:
+        if not made:
+            made.update(build_parts([e for a in site.articles for e in entries[a.slug]], n))
+        return made
+
+    if all(a.slug in keys for a in site.articles):
+        docs = sum(1 + (searched_translation(site, a) is not None) for a in site.articles)
+        key = digest_of("search-parts", version.hex(), n, tuple(keys[a.slug] for a in site.articles))
+        for name in part_names(n, docs):
+            yield urls.search_part(name), digest_of(key, name)[:32], (lambda name=name: build()[name])
+    else:
+        for name, data in sorted(build().items()):
+            yield urls.search_part(name), key_of(data), (lambda d=data: d)
+
+
+SEARCH_RECORD = ("search-index", "record")     # state: (kind, key) of the index's record
+
+
+def _search_files_kept(site, version: bytes, state, out_dir: Path) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+    """The search index's parts, keyed by their bytes, with a record in the build state (the
+    articles' entry keys, each document's address, date and entry hash, each part's hash).
+    When no article changed, the parts are the recorded ones (made only
+    if one is asked for). When some changed but every document keeps its number (the same
+    documents, the same dates), their old pieces are taken out and the new ones put in, in the
+    parts they hash to only (search_index.update_parts), reading those parts from output/
+    (checked against their recorded hashes). Anything else builds the whole index."""
+    from .search_index import build_parts, parts_of_docs, shard_counts
+    entries, keys = search_entries_by_article(site)
+    n = len(site.articles)
+    tag = digest_of("search-index", version.hex(), site.segmenter.version, sorted(shard_counts(n).items()))
+    made: dict[str, bytes] = {}
+
+    def build() -> dict[str, bytes]:
+        if not made:
+            made.update(build_parts([e for a in site.articles for e in entries[a.slug]], n))
+        return made
+
+    rec = state.get(*SEARCH_RECORD)
+    if not (isinstance(rec, dict) and rec.get("tag") == tag and rec.get("n") == n
+            and set(rec["art"]) == {a.slug for a in site.articles}):
+        rec = None
+    changed = [a.slug for a in site.articles
+               if rec is None or keys.get(a.slug) is None or rec["art"][a.slug] != keys[a.slug]]
+    if rec is not None and not changed:
+        for name, h in sorted(rec["hash"].items()):
+            yield urls.search_part(name), h, (lambda name=name: build()[name])
+        return
+    parts = _search_edit(rec, changed, entries, site.segmenter, out_dir) if rec is not None else None
+    if parts is None:
+        all_entries = [e for a in site.articles for e in entries[a.slug]]
+        parsed = [json.loads(e) for e in all_entries]          # once, for the parts and the record
+        made.clear()
+        made.update(parts_of_docs(parsed, n))
+        parts = made
+        docs = {d["u"]: (d["d"], hashlib.sha256(e.encode("utf-8")).hexdigest())
+                for d, e in zip(parsed, all_entries)}
+        del parsed, all_entries
+        order = sorted(docs, key=lambda u: u.encode("utf-16-be", "surrogatepass"))
+        order.sort(key=lambda u: docs[u][0].encode("utf-16-be", "surrogatepass"), reverse=True)
+        rec = {"tag": tag, "n": n, "num": {u: i for i, u in enumerate(order)},
+               "docs": [(u, docs[u][0], docs[u][1]) for u in order],
+               "hash": {name: key_of(data) for name, data in parts.items()}}
+    else:
+        new_docs = parts.pop(None)
+        rec["hash"].update({name: key_of(data) for name, data in parts.items()})
+        for u, (num, sha) in new_docs.items():
+            rec["docs"][num] = (u, rec["docs"][num][1], sha)
+    rec["art"] = {a.slug: keys.get(a.slug) for a in site.articles}
+    state.put_many(SEARCH_RECORD[0], {SEARCH_RECORD[1]: rec})
+    for name, h in sorted(rec["hash"].items()):
+        data = parts.get(name)
+        yield urls.search_part(name), h, ((lambda name=name: build()[name]) if data is None
+                                          else (lambda d=data: d))
+
+
+def _search_edit(rec: dict, changed: list[str], entries, seg, out_dir: Path) -> dict | None:
+    """The parts an edit of the ``changed`` articles makes (name -> bytes), and under the key
+    None the edited documents (address -> (number, entry hash)); None when the edit cannot be
+    made in place (a document added, removed or moved, or a recorded part missing or changed).
+    An edited document's old entry is made again from its file in output/ (``d/<n>``, checked
+    against its recorded hash) with the same segmenter (the record's tag), and must hash to the
+    recorded entry hash: the build state need not keep every entry."""
+    from .search_index import b36, doc_entry, part_value, shard_counts, update_parts
+
+    def old_value(name: str):
+        h = rec["hash"].get(name)
+        try:
+            data = (out_dir / urls.search_part(name)).read_bytes()
+        except OSError:
+            return None
+        return part_value(name, data) if h is not None and key_of(data) == h else None
+
+    changes, new_docs = [], {}
+    for slug in changed:
+        for e in entries[slug]:
+            doc = json.loads(e)
+            num = rec["num"].get(doc["u"])
+            if num is None or rec["docs"][num][1] != doc["d"]:
+                return None
+            sha = hashlib.sha256(e.encode("utf-8")).hexdigest()
+            if sha == rec["docs"][num][2]:
+                continue
+            old_doc = old_value(f"d/{b36(num)}")
+            old = doc_entry(old_doc, seg) if old_doc is not None else None
+            if old is None or hashlib.sha256(old.encode("utf-8")).hexdigest() != rec["docs"][num][2]:
+                return None
+            changes.append((num, json.loads(old), doc))
+            new_docs[doc["u"]] = (num, sha)
+    # the same documents: every recorded one of a changed article is still there
+    us = {u for slug in changed for u in (urls.article(lang, slug) for lang in urls.LANGS)}
+    if sum(1 for u in us if u in rec["num"]) != sum(len(entries[slug]) for slug in changed):
+        return None
+    parts = update_parts(changes, shard_counts(rec["n"]), old_value)
+    if parts is None:
+        return None
+    parts[None] = new_docs
+    return parts
 
 
 def _pinyin_files(site, settings, version: bytes) -> Iterator[tuple[str, str, Callable[[], bytes]]]:

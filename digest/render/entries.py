@@ -72,12 +72,16 @@ def zh_search_entry(a: Article, seg) -> tuple[str, str]:
     return entry_key(d, seg), doc_entry(d, seg)
 
 
-def _search_docs_of(site, a: Article) -> list[dict]:
-    """An article's search documents; no English one while the translation is missing or not
-    aligned."""
+def searched_translation(site, a: Article) -> Translation | None:
+    """The translation an article's English search document is made from: none while it is
+    missing or not aligned."""
     t = site.translations.get(a.slug)
-    if t is not None and t.n_blocks != a.n_blocks:
-        t = None
+    return t if t is not None and t.n_blocks == a.n_blocks else None
+
+
+def _search_docs_of(site, a: Article) -> list[dict]:
+    """An article's search documents (Chinese, and English when it has a searched translation)."""
+    t = searched_translation(site, a)
     return [_search_doc("zh", a, a)] + ([_search_doc("en", a, t)] if t is not None else [])
 
 

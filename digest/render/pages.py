@@ -239,7 +239,9 @@ def search_page(cx: SiteView, lang: str) -> Page:
     ctx = common(cx, path, lang, "搜索" if lang == "zh" else "Search",
                   {"zh": urls.search("zh"), "en": urls.search("en")})
     ctx["search_js"] = urls.rel(path, urls.static("search.js"))
-    ctx["index_js"] = [urls.rel(path, urls.search_index(i)) for i in range(urls.search_shards(len(cx.articles)))]
+    ctx["search_parts"] = urls.rel(path, urls.search_part("meta"))[:-len("meta.js")]   # search.js loads what a query needs
+    from .search_index import shard_counts       # ... by a hash of its terms, modulo these
+    ctx["search_shards"] = ",".join(f"{k}:{v}" for k, v in shard_counts(len(cx.articles)).items())
     return Page(path, "search.html", ctx)
 
 

@@ -149,26 +149,9 @@ def atom(lang: str) -> str:
 
 
 SITEMAP = "sitemap.xml"
-SHARD_ARTICLES = 128      # articles per search-index shard, about (the count doubles as needed)
-
-
-def search_shards(n_articles: int) -> int:
-    """How many files the search index is split into: a power of two, so that shards are
-    reassigned only when the site doubles, and an edit rewrites one shard, not the index."""
-    s = 1
-    while s * SHARD_ARTICLES < n_articles:
-        s *= 2
-    return s
-
-
-def search_shard_of(slug: str, shards: int) -> int:
-    """Which shard holds an article's documents: by a hash of its slug (stable as others come
-    and go)."""
-    return int(hashlib.sha256(slug.encode("utf-8", "surrogatepass")).hexdigest()[:8], 16) % shards
-
-
-def search_index(shard: int) -> str:
-    return f"static/search-index-{int(shard)}.js"
+def search_part(name: str) -> str:
+    """A part of the search index (``meta``, ``k-3``, ``d/1a``: see render/search_index.py)."""
+    return f"static/search/{name}.js"
 
 
 @lru_cache(maxsize=None)

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 from digest.errors import Reporter
 from digest.chars import HAN_RE as HAN
 from digest.settings import Settings, default_cache_dir
+from digest.segment import Segmenter
 from digest.site import build
 from digest.translate.model_store import default_package_dir
 
@@ -359,24 +360,59 @@ def test_a_failed_first_build_leaves_no_output_and_no_staging(project, monkeypat
     assert not rep.errors and (project / "output" / "index.html").is_file() and res.pages_written > 20
 
 
-def test_one_edit_rewrites_one_search_index_shard(project, monkeypatch):
-    from digest.render import urls
-    monkeypatch.setattr(urls, "SHARD_ARTICLES", 1)       # two articles: two shards
+def _parts(out: Path) -> dict:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "render"))
+    from test_search_parts import read_parts
+    return read_parts(out / "static" / "search")
+
+
+def test_one_edit_rewrites_only_the_search_parts_its_new_words_are_in(project, monkeypatch):
+    from digest.render import search_index as si
+    monkeypatch.setattr(si, "_PER_SHARD", {kind: 1 / 64 for kind in si.KINDS})   # 128 shards a kind
     run(project)
     out = project / "output"
-    assert not (out / "static" / "search-index.js").exists()     # the unsharded file is gone
-    before = snapshot(out)
+    assert not list((out / "static").glob("search-index*"))      # version 2's files are gone
+    before, old = snapshot(out), _parts(out)
     a, b = _content_files(project)
     a.write_text(a.read_text(encoding="utf-8").rstrip("\n") + "\n\n京口区今天下雨。\n", encoding="utf-8")
     res, rep = run(project)
     assert not rep.errors
-    after = snapshot(out)
-    shards = sorted(k for k in after if k.startswith("static/search-index-"))
-    assert len(shards) == 2
-    changed = [k for k in shards if after[k] != before[k]]
-    mine = f"static/search-index-{urls.search_shard_of(a.name[:-6], 2)}.js"
-    assert changed == [mine]
-    assert "今天下雨" in (out / mine).read_text(encoding="utf-8")
+    after, new = snapshot(out), _parts(out)
+    search = [k for k in after if k.startswith("static/search/")]
+    changed = {k[len("static/search/"):-3] for k in search if after[k] != before.get(k)}
+    assert set(old) == set(new)                                 # the same documents, numbered the same
+    mine = {n for n, d in new.items() if n.startswith("d/") and a.name[:-6] in d["u"]}
+    assert len(mine) == 2 and mine <= changed
+    expected = set(mine)
+    for n in mine:                                              # the text added to each document
+        added = new[n]["x"][len(old[n]["x"]):]
+        assert new[n]["x"].startswith(old[n]["x"]) and added.strip()
+        hay = ("\n" + added) if new[n]["l"] == "zh" else added
+        terms = si.tokens_zh(hay, Segmenter()) if new[n]["l"] == "zh" else si.tokens_en(hay)
+        grams = set(hay) | {hay[i:i + 2] for i in range(len(hay) - 1)}
+        triples = {g for run in si._LATIN_RUN.findall(hay.lower()) for g in si._trigrams(run)}
+        for kind, keys in (("k", terms), ("h", grams), ("w", triples)):
+            expected |= {f"{kind}-{si.part_hash(g) % 128}" for g in keys}
+    assert changed <= expected, changed - expected
+    assert len(changed) < len(search) / 10, (len(changed), len(search))
+    assert "今天下雨" in (out / "static" / "search" / f"{sorted(mine)[-1]}.js").read_text(encoding="utf-8") + \
+        (out / "static" / "search" / f"{sorted(mine)[0]}.js").read_text(encoding="utf-8")
+
+
+def test_search_parts_keyed_by_unchanged_articles_are_made_again_the_same(project, monkeypatch):
+    """Every article known unchanged: the parts are keyed by the articles' entry keys and made
+    only when asked for (here all are: the render code's version changed)."""
+    import digest.render as render
+    from digest.render import search_index
+    out = project / "output"
+    before = {k: v[0] for k, v in snapshot(out).items() if k.startswith("static/search/")}
+    orig, parts_of_docs, calls = render._render_version, search_index.parts_of_docs, []
+    monkeypatch.setattr(render, "_render_version", lambda themes: orig(themes) + b"another version")
+    monkeypatch.setattr(search_index, "parts_of_docs", lambda *a: calls.append(1) or parts_of_docs(*a))
+    res, rep = run(project)
+    assert not rep.errors and res.pages_unchanged > 20 and calls == [1]      # made once, for all
+    after = {k: v[0] for k, v in snapshot(out).items() if k.startswith("static/search/")}
+    assert after == before and len(after) > 5
 
 
 def test_an_edit_recomputes_only_that_articles_search_entries(project, monkeypatch):
@@ -406,3 +442,64 @@ def test_a_settings_change_rebuilds_what_it_changes(project):
     assert res.pages_written == 2                             # the two feeds, nothing else
     for lang in ("zh", "en"):
         assert len(ET.parse(project / f"output/{lang}/atom.xml").getroot().findall("a:entry", ns)) == 1
+
+
+def test_an_edit_changes_the_search_parts_in_place_with_the_bytes_of_a_clean_build(project, tmp_path, monkeypatch):
+    """Edits that keep every document's number (append, change mid-text, delete a paragraph,
+    change the title) change the search parts in place (no whole index is made: the record
+    in the build state and the old parts in output/ are used), and the parts are byte for byte
+    those a clean build makes; removing a paragraph's translation or the old parts falls back
+    to a whole build, with the same bytes."""
+    import frontmatter
+
+    from digest.render import search_index
+    run(project)
+    a, b = _content_files(project)
+    parts_of_docs, calls = search_index.parts_of_docs, []
+
+    def text(p):
+        return p.read_text(encoding="utf-8")
+
+    def append():
+        a.write_text(text(a).rstrip("\n") + "\n\n京口区今天下雨。\n", encoding="utf-8")
+
+    def mid_text():
+        post = frontmatter.load(b)
+        first = post.content.split("\n\n")[0]
+        b.write_text(text(b).replace(first, first[:len(first) // 2] + "谏壁街道" + first[len(first) // 2:], 1),
+                     encoding="utf-8")
+
+    def delete_paragraph():
+        paras = frontmatter.load(a).content.split("\n\n")
+        a.write_text(text(a).replace(paras[-1] + "\n", "", 1).replace("\n\n\n", "\n\n"), encoding="utf-8")
+
+    def change_title():
+        b.write_text(re.sub(r"(?m)^title: (.*)$", r"title: 镇江\1", text(b), count=1), encoding="utf-8")
+
+    def lose_parts():
+        append()
+        shutil.rmtree(project / "output" / "static" / "search")
+
+    def change_old_document():          # the edited document's old file, which its old entry is made from
+        append()
+        mine = [p for p in (project / "output" / "static" / "search" / "d").glob("*.js")
+                if a.name[:-len(".zh.md")] in p.read_text(encoding="utf-8")]
+        assert mine
+        for p in mine:
+            p.write_text(p.read_text(encoding="utf-8").replace("京口", "镇江"), encoding="utf-8")
+
+    monkeypatch.setattr(search_index, "parts_of_docs", lambda *x: calls.append(1) or parts_of_docs(*x))
+    for edit, whole in ((append, False), (mid_text, False), (delete_paragraph, None), (change_title, False),
+                        (lose_parts, True), (change_old_document, True)):
+        before = {k: v[0] for k, v in snapshot(project / "output").items() if k.startswith("static/search/")}
+        calls.clear()
+        edit()
+        res, rep = run(project)
+        assert not rep.errors, (edit.__name__, [str(d) for d in rep.diagnostics])
+        got = {k: v[0] for k, v in snapshot(project / "output").items() if k.startswith("static/search/")}
+        assert got != before, edit.__name__
+        if whole is not None:
+            assert bool(calls) == whole, edit.__name__
+        want = {k: v for k, v in _clean_build_bytes(project, tmp_path).items() if k.startswith("static/search/")}
+        wrong = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+        assert not wrong, (edit.__name__, wrong)

@@ -1,7 +1,6 @@
 """The rendered site: structure, pairing, escaping, relative links, CSP, feeds, check."""
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import re
@@ -33,7 +32,7 @@ def test_pages_exist(built):
     out = built[0]
     for rel in ["index.html", "zh/index.html", "en/index.html", "zh/keywords/index.html",
                 "en/keywords/index.html", "zh/search.html", "static/style.css",
-                "static/search-index-0.js", "static/search.js"]:
+                "static/search/meta.js", "static/search.js"]:
         assert (out / rel).is_file(), rel
     for s in SLUGS:
         for rel in (f"zh/{s}.html", f"en/{s}.html", f"parallel/{s}.html"):
@@ -284,20 +283,17 @@ def test_keyword_pages(built):
     assert "<script>x</script>" in [a.get_text() for a in en.select(".kwcloud a")]
 
 
-def _shard_docs(path: Path) -> list[dict]:
-    js = path.read_text(encoding="utf-8")
-    return json.loads(js[js.index(".push(") + len(".push("): js.rstrip().rindex(");")])["docs"]
-
-
 def test_search_index(built, seg):
-    assert sorted(p.name for p in (built[0] / "static").glob("search-index*")) == ["search-index-0.js"]
-    docs = _shard_docs(built[0] / "static/search-index-0.js")
+    from test_search_parts import read_parts
+    assert not list((built[0] / "static").glob("search-index*"))
+    parts = read_parts(built[0] / "static" / "search")
+    docs = [v for k, v in parts.items() if k.startswith("d/")]
     assert {d["l"] for d in docs} == {"zh", "en"}
-    assert len(docs) == 7                    # 4 Chinese, 3 English (one translation missing)
-    jk = [d for d in docs if d["u"] == "zh/jingkou-new-mission.html"][0]
-    assert jk["k"]["京口"] >= 1 and all(isinstance(n, int) and n > 0 for n in jk["k"].values())
-    en_terms = {t for d in docs if d["l"] == "en" for t in d["k"]}
-    assert {"economy", "jingkou"} <= en_terms
+    assert len(docs) == len(parts["meta"]["a"].split(",")) == 7   # 4 Chinese, 3 English (one translation missing)
+    jk = [n for n, d in parts.items() if n.startswith("d/") and d["u"] == "zh/jingkou-new-mission.html"][0]
+    terms = {t: v for k, p in parts.items() if k.startswith("k-") for t, v in p.items()}
+    assert jk[2:] + ":" in terms["京口"] or (";" + jk[2:] + ":") in terms["京口"]
+    assert {"economy", "jingkou"} <= set(terms)
     assert stem("economies") == stem("economy") == "economy"
     assert stem("Jingkou") == "jingkou" and stem("cities") == "city"
     assert {"数字", "经济"} <= set(tokens_zh("京口区数字经济", seg)) and "京口" in tokens_zh("京口区数字经济", seg)
@@ -467,32 +463,15 @@ def test_one_page_when_the_site_is_small_or_per_page_is_0(tmp_path):
     assert len(soup(out / "zh" / "index.html").select(".card-title a")) == len(make_site().articles)
 
 
-def test_search_index_shards_hold_every_document_once(tmp_path, monkeypatch):
-    from digest.render import urls as u
-    monkeypatch.setattr(u, "SHARD_ARTICLES", 1)        # 4 articles: 4 shards
-    site = make_site()
-    out, rep, _ = build(tmp_path / "out", site=site)
-    shards = sorted((out / "static").glob("search-index-*.js"))
-    assert [p.name for p in shards] == [f"search-index-{i}.js" for i in range(4)]
-    docs = [d["u"] for p in shards for d in _shard_docs(p)]
-    assert len(docs) == len(set(docs)) == 7
-    for p in shards:                                    # an article's documents stay together
-        for d in _shard_docs(p):
-            assert u.search_shard_of(d["u"].split("/")[1][: -len(".html")], 4) == int(p.stem.rsplit("-", 1)[1])
-    page = soup(out / "zh" / "search.html")
+def test_the_search_page_loads_no_index_and_knows_where_the_parts_are(built):
+    page = soup(built[0] / "zh" / "search.html")
     scripts = [s["src"] for s in page.select("script[src]")]
-    assert [s for s in scripts if "search-index" in s] == [f"../static/search-index-{i}.js" for i in range(4)]
-    assert scripts[-1].endswith("search.js")            # after the shards (all deferred, in order)
-
-
-def test_shard_count_doubles_and_assignment_is_stable():
-    from digest.render import urls as u
-    assert [u.search_shards(n) for n in (0, 1, 128, 129, 256, 257, 1000, 5000)] == [1, 1, 1, 2, 2, 4, 8, 64]
-    slugs = [f"news-{i:05d}" for i in range(1000)]
-    sizes = [0] * 8
-    for s in slugs:
-        sizes[u.search_shard_of(s, 8)] += 1
-    assert min(sizes) > 80 and max(sizes) < 180, sizes
+    assert not [s for s in scripts if "search-index" in s or "/search/" in s]
+    assert scripts[-1].endswith("search.js")
+    assert page.find(id="search-results")["data-parts"] == "../static/search/"
+    from test_search_parts import read_parts          # the shard counts, so meta loads with the parts
+    shards = dict(kv.split(":") for kv in page.find(id="search-results")["data-shards"].split(","))
+    assert {k: int(v) for k, v in shards.items()} == read_parts(built[0] / "static" / "search")["meta"]["s"]
 
 
 def test_slugs_that_name_the_sites_own_files_get_a_suffix():

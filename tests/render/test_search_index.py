@@ -23,11 +23,12 @@ def test_english_terms_are_normalised_stemmed_and_counted():
     assert entry["k"]["market"] == 3 and entry["u"] == "en/a.html"
 
 
-def test_an_entry_key_changes_with_the_document_and_the_shard_is_valid_javascript_data():
+def test_an_entry_key_changes_with_the_document_and_a_part_is_valid_javascript_data():
     a = {"u": "en/a.html", "l": "en", "t": "A", "d": "", "x": "one"}
     seg = Segmenter()
     assert si.entry_key(a, seg) == si.entry_key(dict(a), seg) != si.entry_key({**a, "x": "two"}, seg)
-    js = si.index_js([si.doc_entry(a, seg), si.doc_entry({**a, "u": "en/b.html", "x": "\u2028"}, seg)]).decode("utf-8")
+    parts = si.build_parts([si.doc_entry(a, seg), si.doc_entry({**a, "u": "en/b.html", "x": "\u2028"}, seg)], 2)
+    js = parts["d/1"].decode("utf-8")
     assert "\u2028" not in js                      # a raw U+2028 ends a JavaScript line in old engines
-    body = js[js.index(".push(") + len(".push("):js.rindex(");")]
-    assert [d["u"] for d in json.loads(body)["docs"]] == ["en/a.html", "en/b.html"]
+    prefix = '(window.DIGEST_SEARCH_PARTS=window.DIGEST_SEARCH_PARTS||{})["d/1"]='
+    assert json.loads(js[js.index(prefix) + len(prefix):js.rindex(";")])["u"] == "en/b.html"

@@ -43,7 +43,7 @@ def test_rel_keeps_the_anchor_and_absolute_drops_index_html():
     assert urls.absolute(None, "zh/index.html") is None
 
 
-def test_search_shards_double_and_an_article_keeps_its_shard_while_they_do_not():
-    assert [urls.search_shards(n) for n in (0, 1, 128, 129, 257)] == [1, 1, 1, 2, 4]
-    assert urls.search_shard_of("some-slug", 4) == urls.search_shard_of("some-slug", 4) < 4
-    assert {urls.search_shard_of(f"s{i}", 8) for i in range(200)} == set(range(8))
+def test_search_parts_live_under_static_search():
+    assert urls.search_part("meta") == "static/search/meta.js"
+    assert urls.search_part("d/1a") == "static/search/d/1a.js"
+

@@ -1,6 +1,8 @@
-/* digest search: a few lines over the prebuilt index, loaded before this file as shards
-   (search-index-<n>.js, each pushing {docs: [...]} onto window.DIGEST_SEARCH_SHARDS).
-   Works from file:// (no fetch). Results are built with textContent, never innerHTML. */
+/* digest search: a few lines over the prebuilt index, which is many small files
+   (static/search/<name>.js, each setting window.DIGEST_SEARCH_PARTS[name]; see
+   digest/render/search_index.py). A query loads only the parts it needs, with <script> tags
+   added on demand, so it works from file:// (no fetch). Results are built with textContent,
+   never innerHTML. */
 (function () {
   "use strict";
   var HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
@@ -57,53 +59,241 @@
     return clauses;
   }
 
-  // a document's count of a term (jieba token or English stem), from the prebuilt index
-  function tf(doc, term) {
-    return (doc.k && Object.prototype.hasOwnProperty.call(doc.k, term)) ? doc.k[term] : 0;
+  var PARTS = window.DIGEST_SEARCH_PARTS = window.DIGEST_SEARCH_PARTS || {};
+  var own = Object.prototype.hasOwnProperty;
+
+  // FNV-1a over UTF-16 code units: digest/render/search_index.py's part_hash
+  function hash(s) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+    return h >>> 0;
   }
 
-  function search(index, q) {
+  // the shard counts: the search page's (data-shards, so that meta loads with the other parts
+  // a query needs), else meta's
+  var SHARDS = null;
+  function partOf(kind, gram) { return kind + "-" + (hash(gram) % (SHARDS || PARTS.meta.s)[kind]); }
+
+  function value(kind, gram) {
+    var p = PARTS[partOf(kind, gram)];
+    return p && own.call(p, gram) ? p[gram] : null;
+  }
+
+  // "doc:n;doc:n" -> {doc: n} (base 36)
+  function counts(str) {
+    var out = {};
+    if (!str) return out;
+    str.split(";").forEach(function (e) {
+      var c = e.indexOf(":");
+      out[parseInt(e.slice(0, c), 36)] = parseInt(e.slice(c + 1), 36);
+    });
+    return out;
+  }
+
+  // "doc:d,d;doc:d" -> {doc: {position: true}} (positions delta coded)
+  function positions(str) {
+    var out = {};
+    if (!str) return out;
+    str.split(";").forEach(function (e) {
+      var c = e.indexOf(":"), at = 0, set = {};
+      e.slice(c + 1).split(",").forEach(function (d) { at += parseInt(d, 36); set[at] = true; });
+      out[parseInt(e.slice(0, c), 36)] = set;
+    });
+    return out;
+  }
+
+  function ids(str) {
+    var out = {};
+    if (str) str.split(";").forEach(function (d) { out[parseInt(d, 36)] = true; });
+    return out;
+  }
+
+  // "doc:rest;doc:rest" -> {doc: rest}, the rest left unread
+  function rows(str) {
+    var out = {};
+    if (str) str.split(";").forEach(function (e) {
+      var c = e.indexOf(":");
+      out[parseInt(e.slice(0, c), 36)] = e.slice(c + 1);
+    });
+    return out;
+  }
+
+  function decode(enc) {                 // "d,d,d" (base 36 deltas) -> ascending positions
+    var at = 0;
+    return enc.split(",").map(function (d) { return (at += parseInt(d, 36)); });
+  }
+
+  // each document's count of a Chinese run as String.split counts it (no overlaps), from the
+  // positions of its character pairs: {doc: n}. Memoised for the query (cache).
+  function runCounts(s, cache) {
+    if (own.call(cache, s)) return cache[s];
+    var out = cache[s] = {}, j, d;
+    if (s.length === 1) return (cache[s] = counts(value("h", s)));
+    var pairs = [];
+    for (j = 0; j + 2 <= s.length; j++) pairs.push(rows(value("h", s.slice(j, j + 2))));
+    if (s.length === 2 && s[0] !== s[1]) {          // every position is one occurrence
+      for (d in pairs[0]) out[d] = pairs[0][d].split(",").length;
+      return out;
+    }
+    for (d in pairs[0]) {
+      var ok = true;
+      for (j = 1; j < pairs.length && ok; j++) ok = own.call(pairs[j], d);
+      if (!ok) continue;
+      var later = [];
+      for (j = 1; j < pairs.length; j++) {
+        var set = {};
+        decode(pairs[j][d]).forEach(function (p) { set[p] = true; });
+        later.push(set);
+      }
+      var n = 0, next = -1;
+      decode(pairs[0][d]).forEach(function (p) {
+        if (p < next) return;
+        for (var k = 0; k < later.length; k++) if (!later[k][p + k + 1]) return;
+        n++; next = p + s.length;
+      });
+      if (n) out[d] = n;
+    }
+    return out;
+  }
+
+  // the documents that hold an English word as a substring of their lower-cased text: the
+  // documents of every run of letters that contains it, found under one of its triples
+  var COMMON = "etaoinsrhldcumfpgwybvkxjqz";
+  function substringKey(word) {          // its rarest-looking triple: the fewest runs to read
+    var best = null, score = -1;
+    for (var i = 0; i + 3 <= word.length; i++) {
+      var g = word.slice(i, i + 3), r = 0;
+      for (var k = 0; k < 3; k++) r += COMMON.indexOf(g[k]) + 1;
+      if (r > score) { score = r; best = g; }
+    }
+    return best;
+  }
+
+  function substringDocs(word) {
+    var runs = value("w", substringKey(word)) || {}, out = {};
+    Object.keys(runs).forEach(function (run) {
+      if (run.indexOf(word) >= 0) Object.assign(out, ids(runs[run]));
+    });
+    return out;
+  }
+
+  // the pieces of the lower-cased query that find it in the titles: itself when it is 1-3
+  // characters long, else its 3-character pieces at 0, 3, 6 ... and at the end (with their
+  // offsets), which chained at their positions cover the whole query
+  function titlePieces(qq) {
+    if (qq.length <= 3) return [{ g: qq, at: 0 }];
+    var out = [];
+    for (var i = 0; i + 3 < qq.length; i += 3) out.push({ g: qq.slice(i, i + 3), at: i });
+    out.push({ g: qq.slice(qq.length - 3), at: qq.length - 3 });
+    return out;
+  }
+
+  // the documents whose title holds the whole query: {doc: true}
+  function titleDocs(qq) {
+    var pieces = titlePieces(qq);
+    if (qq.length <= 3) return ids((value("t", qq) || "").replace(/:[^;]*/g, ""));
+    var pos = pieces.map(function (p) { return positions(value("t", p.g)); }), out = {};
+    Object.keys(pos[0]).forEach(function (d) {
+      for (var j = 1; j < pos.length; j++) if (!own.call(pos[j], d)) return;
+      for (var p in pos[0][d]) {
+        p = +p;
+        var all = true;
+        for (j = 1; j < pos.length && all; j++) all = !!pos[j][d][p + pieces[j].at];
+        if (all) { out[d] = true; return; }
+      }
+    });
+    return out;
+  }
+
+  // the parts a query needs before it can be scored
+  function partsFor(clauses, q) {
+    var names = {};
+    clauses.forEach(function (cl) {
+      if (cl.han) {
+        names[partOf("k", cl.han)] = true;
+        if (cl.han.length === 1) names[partOf("h", cl.han)] = true;
+        for (var j = 0; j + 2 <= cl.han.length; j++) names[partOf("h", cl.han.slice(j, j + 2))] = true;
+        cl.parts.forEach(function (p) { if (p.length === 1) names[partOf("h", p)] = true; });
+      } else {
+        names[partOf("k", cl.stem)] = true;
+        if (cl.word.length >= 3) names[partOf("w", substringKey(cl.word))] = true;
+      }
+    });
+    var qq = q.toLowerCase();
+    if (!/[\ud800-\udfff]/.test(qq)) titlePieces(qq).forEach(function (p) { names[partOf("t", p.g)] = true; });
+    return Object.keys(names).sort();
+  }
+
+  // The hits of a query, scored and ordered as the whole-index search did (version 2, kept in
+  // tests/render/search_v2_reference.js): need(names, done) loads parts. done({clauses, hits:
+  // [{id, score}]}); the documents to show are loaded by the caller (part "d/<id>").
+  function search(q, need, done) {
     var clauses = parse(q);
-    if (!clauses.length) return { clauses: clauses, hits: [] };
-    // each document: which clauses it satisfies, and its score for them
-    var found = [], union = {};
-    for (var d = 0; d < index.docs.length; d++) {
-      var doc = index.docs[d], hay = (doc.t + "\n" + doc.x).toLowerCase(), score = 0, mask = 0;
-      for (var c = 0; c < clauses.length; c++) {
-        var cl = clauses[c];
-        if (cl.han) {
-          var n = hay.split(cl.han).length - 1;          // the exact run, a substring: 口区 finds 京口区
-          if (n) { score += 10 * n + tf(doc, cl.han); mask |= 1 << c; continue; }
-          var all = true, s = 0;                          // else every segment / bigram
-          for (var k = 0; k < cl.parts.length; k++) {
-            var cnt = hay.split(cl.parts[k]).length - 1;
-            if (!cnt) { all = false; break; }
-            s += cnt;
+    if (!clauses.length) { done({ clauses: clauses, hits: [] }); return; }
+    if (SHARDS) {                        // one round of loads: meta and the parts together
+      need(["meta"].concat(partsFor(clauses, q)), function () {
+        if (!PARTS.meta) { done(null); return; }
+        var s = PARTS.meta.s, same = true;
+        for (var kind in s) if (own.call(s, kind) && SHARDS[kind] !== s[kind]) same = false;
+        if (same) { score(clauses, q, need, done); return; }
+        SHARDS = null;                   // a page from another build: meta's counts, the parts again
+        need(partsFor(clauses, q), function () { score(clauses, q, need, done); });
+      });
+      return;
+    }
+    need(["meta"], function () {
+      if (!PARTS.meta) { done(null); return; }
+      need(partsFor(clauses, q), function () { score(clauses, q, need, done); });
+    });
+  }
+
+  function score(clauses, q, need, done) {
+    var scores = {}, masks = {}, cache = {};
+    function add(d, s, c) { scores[d] = (scores[d] || 0) + s; masks[d] = (masks[d] || 0) | (1 << c); }
+    clauses.forEach(function (cl, c) {
+      var d;
+      if (cl.han) {
+        var exact = runCounts(cl.han, cache), tf = counts(value("k", cl.han));
+        for (d in exact) add(d, 10 * exact[d] + (tf[d] || 0), c);   // the exact run, a substring
+        var parts = cl.parts.map(function (p) { return runCounts(p, cache); });   // else every segment / bigram
+        for (d in parts[0]) {
+          if (own.call(exact, d)) continue;
+          var s = 0, all = true;
+          for (var k = 0; k < parts.length; k++) {
+            if (!own.call(parts[k], d)) { all = false; break; }
+            s += parts[k][d];
           }
-          if (all) { score += s; mask |= 1 << c; }
-        } else {
-          var n2 = tf(doc, cl.stem);
-          if (n2) { score += 10 * n2; mask |= 1 << c; continue; }
-          if (cl.word.length >= 3 && hay.indexOf(cl.word) >= 0) { score += 1; mask |= 1 << c; }
+          if (all) add(d, s, c);
+        }
+      } else {
+        var tf2 = counts(value("k", cl.stem));
+        for (d in tf2) add(d, 10 * tf2[d], c);
+        if (cl.word.length >= 3) {
+          var sub = substringDocs(cl.word);
+          for (d in sub) if (!own.call(tf2, d)) add(d, 1, c);
         }
       }
-      var art = doc.u.replace(/^[a-z]+\//, "");           // zh/<slug>.html and en/<slug>.html: one article
-      union[art] = (union[art] || 0) | mask;
-      found.push({ doc: doc, art: art, mask: mask, score: score });
-    }
+    });
     // a document is a hit when its article (in either language) satisfies every clause, so a
     // mixed query (京口 digital) finds the article in both languages; each shows what it matched
+    var art = PARTS.meta.a.split(","), union = {}, d;
+    for (d in masks) union[art[d]] = (union[art[d]] || 0) | masks[d];
     var want = clauses.length >= 31 ? -1 : (1 << clauses.length) - 1, hits = [];
-    found.forEach(function (f) {
-      if (!f.mask || (union[f.art] & want) !== want) return;
-      var own = (f.mask & want) === want ? 20 : 0;         // matching everything itself ranks first
-      hits.push({ doc: f.doc, score: f.score + own + (f.doc.t.toLowerCase().indexOf(q.toLowerCase()) >= 0 ? 50 : 0) });
+    for (d in masks) {
+      if (!masks[d] || (union[art[d]] & want) !== want) continue;
+      hits.push({ id: +d, score: scores[d] + ((masks[d] & want) === want ? 20 : 0) });
+    }
+    // the whole query in the title ranks first: found with the title pieces, or (a query with
+    // characters beyond U+FFFF, which the pieces do not hold) on the documents themselves
+    var qq = q.toLowerCase(), plain = !/[\ud800-\udfff]/.test(qq), inTitle = plain ? titleDocs(qq) : {};
+    need(plain ? [] : hits.map(function (h) { return "d/" + h.id.toString(36); }), function () {
+      hits.forEach(function (h) {
+        var doc = plain ? null : PARTS["d/" + h.id.toString(36)];
+        if (plain ? inTitle[h.id] : (doc && doc.t.toLowerCase().indexOf(qq) >= 0)) h.score += 50;
+      });
+      hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });   // then newest, then by address
+      done({ clauses: clauses, hits: hits });
     });
-    hits.sort(function (a, b) {          // best first, then newest, then by address: the same order whatever the shards
-      return b.score - a.score || (a.doc.d < b.doc.d ? 1 : a.doc.d > b.doc.d ? -1 : 0) ||
-             (a.doc.u < b.doc.u ? -1 : a.doc.u > b.doc.u ? 1 : 0);
-    });
-    return { clauses: clauses, hits: hits };
   }
 
   function escapeRe(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
@@ -160,47 +350,58 @@
     return (start > 0 ? "…" : "") + part.replace(/\s+/g, " ") + (end < text.length ? "…" : "");
   }
 
-  // every shard's documents in one list (null when no shard has loaded)
-  function loadIndex() {
-    var shards = window.DIGEST_SEARCH_SHARDS;
-    if (!shards || !shards.length) return null;
-    var docs = [];
-    for (var i = 0; i < shards.length; i++) docs = docs.concat(shards[i].docs || []);
-    return { docs: docs };
+  // Load parts with <script> tags (works from file://); done() once all have arrived or failed.
+  function scriptLoader(base) {
+    var pending = {};
+    return function need(names, done) {
+      var left = 0;
+      function one() { if (--left === 0) done(); }
+      names.forEach(function (name) {
+        if (own.call(PARTS, name)) return;
+        left++;
+        if (pending[name]) { pending[name].push(one); return; }
+        pending[name] = [one];
+        var el = document.createElement("script");
+        el.src = base + name + ".js";
+        el.onload = el.onerror = function () {
+          var waiting = pending[name];
+          delete pending[name];
+          if (!own.call(PARTS, name)) PARTS[name] = null;        // missing: never asked again
+          waiting.forEach(function (f) { f(); });
+        };
+        document.head.appendChild(el);
+      });
+      if (!left) done();
+    };
   }
 
-  function run() {
-    var index = loadIndex(), list = document.getElementById("search-results");
-    var status = document.getElementById("search-status"), input = document.getElementById("q");
-    if (!list || !status || !index) return;
-    var params = new URLSearchParams(location.search), q = (params.get("q") || "").trim();
-    if (input) input.value = q;
-    var top = document.getElementById("q-top");
-    if (top) top.value = q;
-    if (!q) return;
-    var res = search(index, q), root = document.body.getAttribute("data-root") || "";
+  var SHOWN = 50, FIRST = 10;      // results listed; the first ones are shown before the others load
+
+  function show(res, q, root, list, status, upto) {
     var re = highlighter(res.clauses);
     list.textContent = "";
-    res.hits.slice(0, 50).forEach(function (h) {
+    res.hits.slice(0, upto).forEach(function (h) {
+      var doc = PARTS["d/" + h.id.toString(36)];
+      if (!doc) return;
       var li = document.createElement("li");
       var lang = document.createElement("span");
       lang.className = "r-lang";
-      lang.textContent = h.doc.l === "zh" ? "中文" : "EN";
+      lang.textContent = doc.l === "zh" ? "中文" : "EN";
       var a = document.createElement("a");
       a.className = "r-title";
-      a.href = root + h.doc.u;
-      a.setAttribute("lang", h.doc.l === "zh" ? "zh-Hans" : "en");
-      appendMarked(a, h.doc.t, re);
+      a.href = root + doc.u;
+      a.setAttribute("lang", doc.l === "zh" ? "zh-Hans" : "en");
+      appendMarked(a, doc.t, re);
       var p = document.createElement("p");
       p.className = "r-snip";
-      p.setAttribute("lang", h.doc.l === "zh" ? "zh-Hans" : "en");
-      appendMarked(p, snippet(h.doc.x, re, h.doc.l === "zh" ? 40 : 80, q), re);
+      p.setAttribute("lang", doc.l === "zh" ? "zh-Hans" : "en");
+      appendMarked(p, snippet(doc.x, re, doc.l === "zh" ? 40 : 80, q), re);
       li.appendChild(lang); li.appendChild(a);
-      if (h.doc.d) {                      // the article's date, as on the cards
+      if (doc.d) {                        // the article's date, as on the cards
         var when = document.createElement("time");
         when.className = "r-date";
-        when.setAttribute("datetime", h.doc.d);
-        when.textContent = h.doc.d;
+        when.setAttribute("datetime", doc.d);
+        when.textContent = doc.d;
         li.appendChild(when);
       }
       li.appendChild(p);
@@ -212,6 +413,36 @@
     status.setAttribute("data-count", String(res.hits.length));
   }
 
-  window.DIGEST_SEARCH_API = { search: search, parse: parse, stem: stem, loadIndex: loadIndex };
+  function run() {
+    var list = document.getElementById("search-results");
+    var status = document.getElementById("search-status"), input = document.getElementById("q");
+    if (!list || !status || !list.getAttribute("data-parts")) return;
+    var base = list.getAttribute("data-parts"), shards = list.getAttribute("data-shards");
+    if (shards && /^([a-z]:[1-9][0-9]*,?)+$/.test(shards)) {
+      SHARDS = {};
+      shards.split(",").forEach(function (kv) { SHARDS[kv[0]] = +kv.slice(2); });
+    }
+    var params = new URLSearchParams(location.search), q = (params.get("q") || "").trim();
+    if (input) input.value = q;
+    var top = document.getElementById("q-top");
+    if (top) top.value = q;
+    if (!q) return;
+    var root = document.body.getAttribute("data-root") || "", need = scriptLoader(base);
+    function docs(from, to) {
+      return res.hits.slice(from, to).map(function (h) { return "d/" + h.id.toString(36); });
+    }
+    var res;
+    // the documents of the first results are read first and shown at once (each is a script
+    // to load), then those of the others, and the list is shown again with them
+    search(q, need, function (found) {
+      if (!(res = found)) return;
+      need(docs(0, FIRST), function () {
+        show(res, q, root, list, status, FIRST);
+        if (res.hits.length > FIRST) need(docs(FIRST, SHOWN), function () { show(res, q, root, list, status, SHOWN); });
+      });
+    });
+  }
+
+  window.DIGEST_SEARCH_API = { search: search, parse: parse, stem: stem, hash: hash, parts: PARTS };
   if (document.readyState !== "loading") run(); else document.addEventListener("DOMContentLoaded", run);
 })();
