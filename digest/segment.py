@@ -14,9 +14,11 @@ jieba's on every line measured (``bench/segment_agreement.py``: the 1,948 WMT21 
 1,000-article benchmark corpus; 200,000 random mixed strings). Parts of speech are the
 dictionary's (``None`` for a word it does not have, the glossary's new terms included).
 
-jieba itself is still used for two things rjieba lacks: the IDF weights of its TF-IDF
-(``jieba/analyse/idf.txt``, read through the SQLite lexicon of :mod:`digest.lexicon`) and
-the names finder's HMM part-of-speech tagger (:meth:`Segmenter.jieba`).
+jieba itself is still used for what rjieba lacks: the IDF weights of its TF-IDF
+(``jieba/analyse/idf.txt``, read through the SQLite lexicon of :mod:`digest.lexicon`), the
+frequency jieba gives a glossary term (:meth:`Segmenter.freq`), and the tables of
+jieba.posseg's HMM, which :mod:`digest.postag` runs on rjieba's words for the names finder
+(:meth:`Segmenter.pos_tagged`, without importing jieba.posseg).
 """
 from __future__ import annotations
 
@@ -68,6 +70,7 @@ class Segmenter:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         # identifies the words this segmenter gives: part of every cached segmentation's key
         self.version = "rjieba|" + "|".join(sorted(self.terms))
+        self._term_set = frozenset(self.terms)
         self._rj = None
         self._lex = False                       # not opened yet (None: none to be had)
         self._idf: Idf | None = None
@@ -179,6 +182,31 @@ class Segmenter:
             out.append(w)
         return out
 
+    # -- jieba.posseg's words and tags (the names finder) ----------------------------------
+    def pos_tagged(self, sentence: str) -> list[tuple[str, str]]:
+        """``jieba.posseg.lcut(sentence)`` with this segmenter's terms added (tag ``nz``), as
+        (word, flag) pairs, on rjieba: :mod:`digest.postag`."""
+        from .postag import pos_cut
+        rj = self._engine()
+        has = rj.has_word
+        terms = self._term_set
+
+        def route(block: str) -> list[tuple[str, str | None]]:
+            return [(w, t if has(w) else None) for w, t in rj.tag(block, False)]
+
+        def tag(word: str, dictionary_tag: str | None) -> str:
+            return "nz" if word in terms else dictionary_tag or "x"
+
+        return pos_cut(sentence, route, has, tag)
+
+    def freq(self, word: str) -> int:
+        """jieba's frequency of ``word`` (its FREQ with the terms added; 0 when it has none):
+        the lexicon's, or jieba's own for a term (what jieba.add_word gave it)."""
+        lex = self._lexicon() if word not in self._term_set else None
+        if lex is None:
+            return self.jieba().dt.FREQ.get(word) or 0
+        return lex.freq.get(word) or 0
+
     # -- IDF weights and jieba ------------------------------------------------------------
     def _lexicon(self):
         if self._lex is False:
@@ -224,8 +252,8 @@ class Segmenter:
         self.idf()
 
     def jieba(self):
-        """jieba itself, with the lexicon's prefix dictionary and the glossary's terms (for the
-        names finder's part-of-speech tagger, which rjieba does not have)."""
+        """jieba itself, with the lexicon's prefix dictionary and the glossary's terms (the
+        frequency jieba.add_word gives a term: :meth:`freq`)."""
         jieba = _import_jieba()
         jieba.setLogLevel(logging.WARNING)
         dt = jieba.dt
