@@ -76,6 +76,7 @@ class Segmenter:
         self._idf: Idf | None = None
         self._lines: dict[str, tuple[Word, ...]] = {}
         self._tags: dict[str, str | None] = {}
+        self._search: dict[str, tuple[str, ...]] = {}        # a word -> its search words
         self._jieba_ready = False
 
     # -- words --------------------------------------------------------------------------
@@ -170,17 +171,29 @@ class Segmenter:
 
     def search_words(self, words: list[str]) -> list[str]:
         """``jieba.cut_for_search`` from an accurate-mode segmentation: each word, preceded by
-        the dictionary words of two and three characters inside it."""
-        known = self._engine().has_word
+        the dictionary words of two and three characters inside it (memoised per word)."""
+        memo = self._search
         out: list[str] = []
         for w in words:
-            n = len(w)
-            if n > 2:
-                out += [w[i:i + 2] for i in range(n - 1) if known(w[i:i + 2])]
-            if n > 3:
-                out += [w[i:i + 3] for i in range(n - 2) if known(w[i:i + 3])]
-            out.append(w)
+            if len(w) < 3:
+                out.append(w)
+                continue
+            found = memo.get(w)
+            if found is None:
+                if len(memo) > _MEMO_LINES:
+                    memo.clear()
+                found = memo[w] = self._search_pieces(w)
+            out += found
         return out
+
+    def _search_pieces(self, w: str) -> tuple[str, ...]:
+        known = self._engine().has_word
+        n = len(w)
+        out = [w[i:i + 2] for i in range(n - 1) if known(w[i:i + 2])]
+        if n > 3:
+            out += [w[i:i + 3] for i in range(n - 2) if known(w[i:i + 3])]
+        out.append(w)
+        return tuple(out)
 
     # -- jieba.posseg's words and tags (the names finder) ----------------------------------
     def pos_tagged(self, sentence: str) -> list[tuple[str, str]]:
