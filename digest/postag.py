@@ -25,9 +25,9 @@ import re
 from functools import lru_cache
 
 # jieba.posseg's patterns (jieba 0.42.1, MIT licence)
-_HAN_INTERNAL = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
+_JIEBA_HAN_INTERNAL = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
 _SKIP_INTERNAL = re.compile("(\r\n|\\s)")
-_HAN_DETAIL = re.compile("([\u4E00-\u9FD5]+)")
+_JIEBA_HAN_DETAIL = re.compile("([\u4E00-\u9FD5]+)")
 _SKIP_DETAIL = re.compile("([\\.0-9]+|[a-zA-Z0-9]+)")
 _ENG = re.compile("[a-zA-Z0-9]+")
 _NUM = re.compile("[\\.0-9]+")
@@ -79,8 +79,8 @@ def _hmm_cut(text: str) -> Tagged:
 def _detail(buf: str) -> Tagged:
     """posseg's ``__cut_detail``: Han runs through the HMM, numbers m, Latin eng, the rest x."""
     out: Tagged = []
-    for blk in _HAN_DETAIL.split(buf):
-        if _HAN_DETAIL.match(blk):
+    for blk in _JIEBA_HAN_DETAIL.split(buf):
+        if _JIEBA_HAN_DETAIL.match(blk):
             out += _hmm_cut(blk)
         else:
             for x in _SKIP_DETAIL.split(blk):
@@ -97,10 +97,10 @@ def pos_cut(sentence: str, route, known, tag) -> Tagged:
     ``tag(word, dictionary_tag)``: posseg's tag of a route piece (``x`` for one the dictionary
     lacks, ``nz`` for a term)."""
     out: Tagged = []
-    for blk in _HAN_INTERNAL.split(sentence):
+    for blk in _JIEBA_HAN_INTERNAL.split(sentence):
         if not blk:
             continue
-        if not _HAN_INTERNAL.match(blk):
+        if not _JIEBA_HAN_INTERNAL.match(blk):
             for x in _SKIP_INTERNAL.split(blk):
                 if _SKIP_INTERNAL.match(x):
                     out.append((x, "x"))
