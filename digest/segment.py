@@ -14,9 +14,11 @@ jieba's on every line measured (``bench/segment_agreement.py``: the 1,948 WMT21 
 1,000-article benchmark corpus; 200,000 random mixed strings). Parts of speech are the
 dictionary's (``None`` for a word it does not have, the glossary's new terms included).
 
-jieba itself is still used for two things rjieba lacks: the IDF weights of its TF-IDF
-(``jieba/analyse/idf.txt``, read through the SQLite lexicon of :mod:`digest.lexicon`) and
-the names finder's HMM part-of-speech tagger (:meth:`Segmenter.jieba`).
+jieba itself is still used for what rjieba lacks: the IDF weights of its TF-IDF
+(``jieba/analyse/idf.txt``, read through the SQLite lexicon of :mod:`digest.lexicon`), the
+frequency jieba gives a glossary term (:meth:`Segmenter.freq`), and the tables of
+jieba.posseg's HMM, which :mod:`digest.postag` runs on rjieba's words for the names finder
+(:meth:`Segmenter.pos_tagged`, without importing jieba.posseg).
 """
 from __future__ import annotations
 
@@ -68,11 +70,13 @@ class Segmenter:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         # identifies the words this segmenter gives: part of every cached segmentation's key
         self.version = "rjieba|" + "|".join(sorted(self.terms))
+        self._term_set = frozenset(self.terms)
         self._rj = None
         self._lex = False                       # not opened yet (None: none to be had)
         self._idf: Idf | None = None
         self._lines: dict[str, tuple[Word, ...]] = {}
         self._tags: dict[str, str | None] = {}
+        self._search: dict[str, tuple[str, ...]] = {}        # a word -> its search words
         self._jieba_ready = False
 
     # -- words --------------------------------------------------------------------------
@@ -167,17 +171,54 @@ class Segmenter:
 
     def search_words(self, words: list[str]) -> list[str]:
         """``jieba.cut_for_search`` from an accurate-mode segmentation: each word, preceded by
-        the dictionary words of two and three characters inside it."""
-        known = self._engine().has_word
+        the dictionary words of two and three characters inside it (memoised per word)."""
+        memo = self._search
         out: list[str] = []
         for w in words:
-            n = len(w)
-            if n > 2:
-                out += [w[i:i + 2] for i in range(n - 1) if known(w[i:i + 2])]
-            if n > 3:
-                out += [w[i:i + 3] for i in range(n - 2) if known(w[i:i + 3])]
-            out.append(w)
+            if len(w) < 3:
+                out.append(w)
+                continue
+            found = memo.get(w)
+            if found is None:
+                if len(memo) > _MEMO_LINES:
+                    memo.clear()
+                found = memo[w] = self._search_pieces(w)
+            out += found
         return out
+
+    def _search_pieces(self, w: str) -> tuple[str, ...]:
+        known = self._engine().has_word
+        n = len(w)
+        out = [w[i:i + 2] for i in range(n - 1) if known(w[i:i + 2])]
+        if n > 3:
+            out += [w[i:i + 3] for i in range(n - 2) if known(w[i:i + 3])]
+        out.append(w)
+        return tuple(out)
+
+    # -- jieba.posseg's words and tags (the names finder) ----------------------------------
+    def pos_tagged(self, sentence: str) -> list[tuple[str, str]]:
+        """``jieba.posseg.lcut(sentence)`` with this segmenter's terms added (tag ``nz``), as
+        (word, flag) pairs, on rjieba: :mod:`digest.postag`."""
+        from .postag import pos_cut
+        rj = self._engine()
+        has = rj.has_word
+        terms = self._term_set
+
+        def route(block: str) -> list[tuple[str, str | None]]:
+            return [(w, t if has(w) else None) for w, t in rj.tag(block, False)]
+
+        def tag(word: str, dictionary_tag: str | None) -> str:
+            return "nz" if word in terms else dictionary_tag or "x"
+
+        return pos_cut(sentence, route, has, tag)
+
+    def freq(self, word: str) -> int:
+        """jieba's frequency of ``word`` (its FREQ with the terms added; 0 when it has none):
+        the lexicon's, or jieba's own for a term (what jieba.add_word gave it)."""
+        lex = self._lexicon() if word not in self._term_set else None
+        if lex is None:
+            return self.jieba().dt.FREQ.get(word) or 0
+        return lex.freq.get(word) or 0
 
     # -- IDF weights and jieba ------------------------------------------------------------
     def _lexicon(self):
@@ -224,8 +265,8 @@ class Segmenter:
         self.idf()
 
     def jieba(self):
-        """jieba itself, with the lexicon's prefix dictionary and the glossary's terms (for the
-        names finder's part-of-speech tagger, which rjieba does not have)."""
+        """jieba itself, with the lexicon's prefix dictionary and the glossary's terms (the
+        frequency jieba.add_word gives a term: :meth:`freq`)."""
         jieba = _import_jieba()
         jieba.setLogLevel(logging.WARNING)
         dt = jieba.dt

@@ -231,7 +231,9 @@ def compute_translations(site: SiteData, settings: Settings, reporter: Reporter,
     """Fill site.translations and site.keyword_en; only what changed goes to the translate stage.
     ``keys_out`` (optional) receives each article's translation cache key, by slug (only for
     translations that are cached, i.e. not stale: a stale one is made again every build)."""
+    # (the names finder tags with segment.py and postag.py: a change there can change a name)
     shared = digest_of(_file_digest(settings.glossary_path), settings.beam, code_version("translate"),
+                       code_version("segment"), code_version("postag"),
                        str(settings.model_path) if settings.model_path else None, str(settings.tm_path))
     from .content import EN_SUFFIX
     content = str(settings.content_dir) + os.sep

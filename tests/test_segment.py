@@ -81,3 +81,24 @@ def test_idf_weights_are_jiebas(tmp_path):
         idf = s.idf()
         assert idf.median == own.idf_loader.median_idf
         assert [idf.table.get(w) for w in ("经济", "京口", "的")] == [own.idf_freq.get(w) for w in ("经济", "京口", "的")]
+
+
+def _search_words_by_definition(seg, words):
+    """cut_for_search's definition, word by word, without the segmenter's memo."""
+    out = []
+    for w in words:
+        if len(w) > 2:
+            out += [w[i:i + 2] for i in range(len(w) - 1) if seg.known(w[i:i + 2])]
+        if len(w) > 3:
+            out += [w[i:i + 3] for i in range(len(w) - 2) if seg.known(w[i:i + 3])]
+        out.append(w)
+    return out
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("中华人民共和国京口经济开发区技术ab1 ")), max_size=9),
+                max_size=12))
+@example(["中华人民共和国", "中华人民共和国", "经济技术开发区"])
+def test_search_words_memoised_per_word_equal_the_definition(seg, words):
+    expected = _search_words_by_definition(seg, words)
+    assert seg.search_words(words) == expected
+    assert seg.search_words(words) == expected           # (again: from the memo)

@@ -259,21 +259,20 @@ def find_names(sentence: str, tagged: list[tuple[str, str]], d: Dictionary, freq
 
 
 class NameFinder:
-    """:func:`find_names` with jieba's tagger and the dictionary, memoised per sentence."""
+    """:func:`find_names` with jieba.posseg's tagging and the dictionary, memoised per sentence."""
 
     def __init__(self, d: Dictionary | Callable[[], Dictionary], version: str | None = None,
                  segmenter=None):
         """``d``: the dictionary, or a function that loads it when a name is first looked up
         (then ``version`` is its version): a build whose new text is all a human's never
-        loads it. ``segmenter``: a :class:`digest.segment.Segmenter` (its jieba tags); none:
-        no terms."""
+        loads it. ``segmenter``: a :class:`digest.segment.Segmenter` (jieba.posseg's words and
+        tags, :meth:`~digest.segment.Segmenter.pos_tagged`; jieba's frequencies); none: no terms."""
         if isinstance(d, Dictionary):
             self._dictionary, self._load, self.version = d, None, d.version
         else:
             self._dictionary, self._load, self.version = None, d, version
         self._segmenter = segmenter
         self._memo: dict[str, dict[str, str]] = {}
-        self._tagger = None
 
     @property
     def dictionary(self) -> Dictionary:
@@ -281,18 +280,18 @@ class NameFinder:
             self._dictionary = self._load()
         return self._dictionary
 
-    def _tag(self, sentence: str) -> list[tuple[str, str]]:
-        if self._tagger is None:
+    def _seg(self):
+        if self._segmenter is None:
             from ..segment import Segmenter
-            seg = self._segmenter if self._segmenter is not None else Segmenter()
-            jieba = seg.jieba()                 # jieba with the lexicon's prefix dictionary
-            import jieba.posseg as posseg
-            self._tagger = posseg.POSTokenizer(jieba.dt) if posseg.dt.tokenizer is not jieba.dt else posseg.dt
-            self._freq = jieba.dt.FREQ
-        return [(p.word, p.flag) for p in self._tagger.cut(sentence)]
+            self._segmenter = Segmenter()
+        return self._segmenter
+
+    def _tag(self, sentence: str) -> list[tuple[str, str]]:
+        """jieba.posseg's (word, flag) pairs, on the segmenter's rjieba (digest/postag.py)."""
+        return self._seg().pos_tagged(sentence)
 
     def freq(self, word: str) -> int:
-        return self._freq.get(word) or 0
+        return self._seg().freq(word)
 
     def __call__(self, sentence: str) -> dict[str, str]:
         found = self._memo.get(sentence)
