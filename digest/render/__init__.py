@@ -42,14 +42,16 @@ def _static_files(theme_dirs: Path | list[Path]) -> dict[str, bytes]:
 
 
 def render_files(site: SiteData, settings: Settings, reporter: Reporter, *,
-                 tell_no_base_url: bool = True) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+                 tell_no_base_url: bool = True, fast: bool = True) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
     """Every output file: (output path, content key, produce bytes). Deterministic order.
-    ``tell_no_base_url``: say that feeds need --base-url (a build says it once per site)."""
+    ``tell_no_base_url``: say that feeds need --base-url (a build says it once per site).
+    ``fast=False``: pages rendered without the render stage's shortcuts (the same bytes: tests
+    compare the two)."""
     themes = settings.theme_dirs
     theme = themes[0]
     if not any((Path(d) / "templates").is_dir() for d in themes):
         raise BuildError(f"theme not found: {theme} (no templates/ folder)", path=theme)
-    env = make_env(themes, settings.cache_dir)
+    env = make_env(themes, settings.cache_dir, fast=fast)
     files: dict[str, bytes] = {}
     pages = plan_pages(site, settings, env)
     base = _render_version(themes)
@@ -215,11 +217,12 @@ def _render_version(themes) -> bytes:
     return h.digest()
 
 
-def render_site(site: SiteData, settings: Settings, out_dir: Path, reporter: Reporter) -> None:
+def render_site(site: SiteData, settings: Settings, out_dir: Path, reporter: Reporter, *,
+                fast: bool = True) -> None:
     """Write the whole site into ``out_dir`` (a fresh staging folder)."""
     out_dir = Path(out_dir)
     root = out_dir.resolve()
-    for rel, _key, produce in render_files(site, settings, reporter):
+    for rel, _key, produce in render_files(site, settings, reporter, fast=fast):
         target = (out_dir / urls.safe_rel(rel))
         if root not in target.resolve().parents:
             raise BuildError(f"refusing to write outside the output folder: {rel}")
