@@ -26,9 +26,10 @@ TEMPLATE_CACHE_MAX_AGE = 7 * 24 * 3600
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
-# markupsafe's C escaping of a str (what ``markupsafe.escape`` calls); the public function where
-# a markupsafe release has no such name
-_escape_str = getattr(markupsafe, "_escape_inner", None) or (lambda s: str(markupsafe.escape(s)))
+# markupsafe's C escaping of a str (what ``markupsafe.escape`` calls), as a str: the text of
+# ``markupsafe.escape(s)`` without a Markup made of it (the public function where a markupsafe
+# release has no such name)
+escape_text = getattr(markupsafe, "_escape_inner", None) or (lambda s: str(markupsafe.escape(s)))
 
 
 def output_escape(s: Any) -> str:
@@ -41,7 +42,7 @@ def output_escape(s: Any) -> str:
     ``__html__``) goes to markupsafe itself."""
     t = type(s)
     if t is str:
-        return _escape_str(s)
+        return escape_text(s)
     if t is Markup:
         return s
     return markupsafe.escape(s)
