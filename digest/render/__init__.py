@@ -55,6 +55,8 @@ def render_files(site: SiteData, settings: Settings, reporter: Reporter, *,
     files: dict[str, bytes] = {}
     pages = plan_pages(site, settings, env)
     base = _render_version(themes)
+    if settings.epub:     # first: the largest file, begun while the other workers take pages
+        yield _epub_file(site, settings, base)
     for page in pages:
         # the key is made from what the page is made from (its context, the templates, this
         # code), so an unchanged page is never rendered again; rendering happens in produce()
@@ -63,8 +65,6 @@ def render_files(site: SiteData, settings: Settings, reporter: Reporter, *,
     files.update(_static_files(themes))
     yield from _search_files(site, base)
     yield from _pinyin_files(site, settings, base)
-    if settings.epub:
-        yield _epub_file(site, settings, base)
     if settings.base_url:
         for lang in urls.LANGS:
             title = settings.site_title_zh if lang == "zh" else settings.site_title_en
