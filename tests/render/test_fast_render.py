@@ -161,3 +161,31 @@ def test_real_news_site_is_the_same_bytes(tmp_path):
     # a few articles per page and keyword pages from two articles: pagers, pages of each kind
     pages = _same_site(tmp_path, wmt_site, per_page=4, keyword_page_min=2)
     assert pages > 100
+
+
+@given(st.text(max_size=8), st.lists(st.text(max_size=12), max_size=5), st.sampled_from(["", " "]))
+@example('p1"<', ["<b>&", "'x'"], " ")
+def test_sentence_spans_are_what_markup_format_makes(row_id, sentences, sep):
+    from digest.render.align import spans
+    plain = Markup(sep).join(Markup('<span class="s" data-s="{}">{}</span>').format(f"{row_id}-{n}", s)
+                             for n, s in enumerate(sentences, 1))
+    assert str(spans(row_id, sentences, sep)) == str(plain)
+
+
+@given(st.lists(st.sampled_from(["index.html", "zh/a.html", "en/b.html", "zh/keywords/c.html",
+                                 "parallel/d.html", "page/2.html", "zh/page/3.html"]), min_size=1, max_size=6),
+       st.sampled_from(["zh", "en"]), st.booleans())
+def test_the_links_made_once_per_folder_are_those_made_for_each_page(paths, lang, base_url):
+    # common() takes the folder's links from SiteView.folder_links: the same as made from each page
+    from digest.render import urls
+    from digest.render.context import SiteView, common
+    settings = Settings(root=REPO, base_url="https://example.org/" if base_url else None)
+    cx = SiteView(SiteData(articles=[]), settings)
+    for path in paths:
+        ctx = common(cx, path, lang, "t")
+        r = lambda to: urls.rel(path, to)  # noqa: E731
+        assert (ctx["css"], ctx["site_js"], ctx["root"]) == (
+            r(urls.static("style.css")), r(urls.static("site.js")), r(urls.home())[: -len("index.html")] or "./")
+        assert ctx["nav"] == {"home": r(urls.home()), "zh": r(urls.lang_index("zh")), "en": r(urls.lang_index("en")),
+                              "current": lang, "kw": r(urls.keywords_index(lang)), "search": r(urls.search(lang)),
+                              "atom": r(urls.atom(lang)) if base_url else None}
