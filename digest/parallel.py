@@ -32,6 +32,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 64            # fewer items: not worth starting processes
+MAX_CHUNKS = 1024         # their numbers (4 bytes each) fit in the one page any pipe holds
 
 
 def workers() -> int:
@@ -58,16 +59,26 @@ def imap_chunks(func: Callable[[T], R], items: Sequence[T], *, min_items: int | 
         for i in range(0, len(items), size):
             yield [func(x) for x in items[i:i + size]]
         return
-    size = max(1, min(256, len(items) // (n * 4) or 1))
+    size = max(1, min(256, len(items) // (n * 4) or 1), -(-len(items) // MAX_CHUNKS))
     bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     yield from _forked(func, items, bounds, min(n, len(bounds)))
 
 
 def _forked(func: Callable, items: Sequence, bounds: list[tuple[int, int]], n: int) -> Iterator[list]:
-    """Chunk ``k`` is made by worker ``k % n`` and read from that worker's pipe, in order."""
+    """Each worker takes the next chunk not yet taken (a 4-byte chunk number read from a pipe
+    they share, written whole before the fork: a read of 4 bytes from a pipe is never split),
+    so a worker with slower chunks (the EPUB, long articles) takes fewer and no core waits
+    while the other has work left; the chunks are yielded in order."""
     import multiprocessing
+    from multiprocessing.connection import wait
     children: list[tuple[int, Connection]] = []
+    take_r, take_w = os.pipe()
     try:
+        order = b"".join(k.to_bytes(4, "little") for k in range(len(bounds)))
+        assert len(order) <= 4 * MAX_CHUNKS          # (written at once: no reader yet)
+        os.write(take_w, order)
+        os.close(take_w)                # (all written: an empty pipe is then the end of the work)
+        take_w = -1
         for w in range(n):
             reader, writer = multiprocessing.Pipe(duplex=False)
             # SIGINT blocked across the fork: a Ctrl-C now reaches the parent once the child
@@ -76,21 +87,36 @@ def _forked(func: Callable, items: Sequence, bounds: list[tuple[int, int]], n: i
             try:
                 pid = os.fork()
                 if pid == 0:
-                    _worker(func, items, bounds[w::n], reader, writer, mask)     # never returns
+                    _worker(func, items, bounds, take_r, reader, writer, mask)     # never returns
                 children.append((pid, reader))
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                 writer.close()
+        os.close(take_r)
+        take_r = -1
+        live = {conn: pid for pid, conn in children}
+        done: dict[int, tuple[bool, object]] = {}
         for k in range(len(bounds)):
-            pid, conn = children[k % n]
-            try:
-                ok, value = conn.recv()
-            except EOFError:
-                raise RuntimeError(f"a worker process (pid {pid}) died without an answer") from None
+            while k not in done:
+                if not live:
+                    raise RuntimeError("the worker processes stopped before all the work was done")
+                for conn in wait(list(live)):
+                    try:
+                        answer = conn.recv()
+                    except EOFError:
+                        raise RuntimeError(f"a worker process (pid {live[conn]}) died without an answer") from None
+                    if answer is None:              # that worker has nothing more to do
+                        del live[conn]
+                    else:
+                        done[answer[0]] = answer[1:]
+            ok, value = done.pop(k)
             if not ok:
                 raise value
             yield value
     finally:
+        for fd in (take_r, take_w):
+            if fd >= 0:
+                os.close(fd)
         _reap(children)
 
 
@@ -113,26 +139,33 @@ def _reap(children: list[tuple[int, Connection]]) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
-def _worker(func: Callable, items: Sequence, bounds: list[tuple[int, int]], reader: Connection,
+def _worker(func: Callable, items: Sequence, bounds: list[tuple[int, int]], take: int, reader: Connection,
             writer: Connection, mask) -> None:
-    """A forked worker: send (True, results) per chunk, or (False, exception) and stop."""
+    """A forked worker: take chunk numbers from ``take`` until there are none; send (k, True,
+    results) per chunk, or (k, False, exception) and stop; then None."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         reader.close()
-        for lo, hi in bounds:
+        while True:
+            got = os.read(take, 4)
+            if len(got) < 4:
+                break
+            k = int.from_bytes(got, "little")
+            lo, hi = bounds[k]
             try:
-                answer = (True, [func(items[i]) for i in range(lo, hi)])
+                answer = (k, True, [func(items[i]) for i in range(lo, hi)])
             except BaseException as e:                    # noqa: BLE001 (it goes to the parent)
-                answer = (False, e)
+                answer = (k, False, e)
             try:
                 writer.send(answer)
             except (pickle.PicklingError, TypeError, AttributeError) as e:
-                writer.send((False, RuntimeError(f"a worker's result cannot be sent back: {e}")))
+                writer.send((k, False, RuntimeError(f"a worker's result cannot be sent back: {e}")))
                 break
-            if not answer[0]:
+            if not answer[1]:
                 break
+        writer.send(None)
         code = 0
     finally:
         os._exit(code)

@@ -44,21 +44,25 @@ def _static_files(theme_dirs: Path | list[Path]) -> dict[str, bytes]:
 
 def render_files(site: SiteData, settings: Settings, reporter: Reporter, *,
                  tell_no_base_url: bool = True, previous: dict[str, tuple[str, int]] | None = None,
-                 state=None) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+                 state=None, fast: bool = True) -> Iterator[tuple[str, str, Callable[[], bytes]]]:
     """Every output file: (output path, content key, produce bytes). Deterministic order.
     ``tell_no_base_url``: say that feeds need --base-url (a build says it once per site).
     ``previous``: what output/ holds, by path, (key, size) as the build state recorded it (a
     file made again may reuse parts of its old self: the EPUB's unchanged chapters).
     ``state``: the build state (digest/state.py), where the search index keeps what an edit
-    needs to change it in place (see _search_files_kept)."""
+    needs to change it in place (see _search_files_kept).
+    ``fast=False``: pages rendered without the render stage's shortcuts (the same bytes: tests
+    compare the two)."""
     themes = settings.theme_dirs
     theme = themes[0]
     if not any((Path(d) / "templates").is_dir() for d in themes):
         raise BuildError(f"theme not found: {theme} (no templates/ folder)", path=theme)
-    env = make_env(themes, settings.cache_dir)
+    env = make_env(themes, settings.cache_dir, fast=fast)
     files: dict[str, bytes] = {}
     pages = plan_pages(site, settings, env)
     base = _render_version(themes)
+    if settings.epub:     # first: the largest file, begun while the other workers take pages
+        yield _epub_file(site, settings, base, previous or {})
     for page in pages:
         # the key is made from what the page is made from (its context, the templates, this
         # code), so an unchanged page is never rendered again; rendering happens in produce()
@@ -70,8 +74,6 @@ def render_files(site: SiteData, settings: Settings, reporter: Reporter, *,
     else:
         yield from _search_files(site, base)
     yield from _pinyin_files(site, settings, base)
-    if settings.epub:
-        yield _epub_file(site, settings, base, previous or {})
     if settings.base_url:
         for lang in urls.LANGS:
             title = settings.site_title_zh if lang == "zh" else settings.site_title_en
@@ -378,11 +380,12 @@ def _render_version(themes) -> bytes:
     return h.digest()
 
 
-def render_site(site: SiteData, settings: Settings, out_dir: Path, reporter: Reporter) -> None:
+def render_site(site: SiteData, settings: Settings, out_dir: Path, reporter: Reporter, *,
+                fast: bool = True) -> None:
     """Write the whole site into ``out_dir`` (a fresh staging folder)."""
     out_dir = Path(out_dir)
     root = out_dir.resolve()
-    for rel, _key, produce in render_files(site, settings, reporter):
+    for rel, _key, produce in render_files(site, settings, reporter, fast=fast):
         target = (out_dir / urls.safe_rel(rel))
         if root not in target.resolve().parents:
             raise BuildError(f"refusing to write outside the output folder: {rel}")

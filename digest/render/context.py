@@ -105,6 +105,15 @@ class SiteView:
                                      site.model_credit, self.page_min))
         self._ids: dict[str, str] = {}
         self._item_ids: dict[str, str] = {}
+        self._folder_links: dict[tuple[str, str], dict] = {}
+
+    def folder_links(self, folder: str, lang: str) -> dict:
+        """``folder_links`` of a page's folder (``""`` or ending in ``/``), made once per build
+        (the dict is shared: never changed)."""
+        links = self._folder_links.get((folder, lang))
+        if links is None:
+            links = self._folder_links[(folder, lang)] = folder_links(self.settings, folder, lang)
+        return links
 
     def article_id(self, a: Article) -> str:
         """A digest of everything an article's pages and list items are made from: the article,
@@ -169,7 +178,8 @@ class SiteView:
 def common(cx: SiteView, path: str, lang: str, title: str, alternates: dict[str, str] | None = None,
             og_type: str = "website", description: str = "", bilingual: bool = False) -> dict:
     s = cx.settings
-    r = lambda to, anchor=None: urls.rel(path, to, anchor)  # noqa: E731
+    folder = path[:path.rfind("/") + 1]
+    here = cx.folder_links(folder, lang)        # the links that depend on the page's folder only
     alt = alternates or {}
     return {
         "lang": lang,
@@ -178,19 +188,19 @@ def common(cx: SiteView, path: str, lang: str, title: str, alternates: dict[str,
         "description": description,
         "site_title": {"zh": s.site_title_zh, "en": s.site_title_en},
         "csp": CSP,
-        "css": r(urls.static("style.css")),
-        "site_js": r(urls.static("site.js")),
-        "root": r(urls.home())[: -len("index.html")] or "./",
+        "css": here["css"],
+        "site_js": here["site_js"],
+        "root": here["root"],
         "nav": {
-            "home": r(urls.home()),
+            "home": here["home"],
             # each language: this page in that language when there is one, else that language's home
-            **{l: r(alt.get(l, urls.lang_index(l))) for l in urls.LANGS},
+            **{l: urls.rel(path, alt.get(l, urls.lang_index(l))) for l in urls.LANGS},
             "current": None if bilingual else lang,        # a bilingual page is in neither
-            "kw": r(urls.keywords_index(lang if lang in urls.LANGS else "zh")),
-            "search": r(urls.search(lang if lang in urls.LANGS else "zh")),
-            "atom": r(urls.atom(lang)) if s.base_url and lang in urls.LANGS else None,
+            "kw": here["kw"],
+            "search": here["search"],
+            "atom": here["atom"],
         },
-        "alternates": [{"hreflang": urls.HTML_LANG[l], "href": r(p)} for l, p in alt.items()],
+        "alternates": [{"hreflang": urls.HTML_LANG[l], "href": urls.rel(path, p)} for l, p in alt.items()],
         "canonical": urls.absolute(s.base_url, path),
         "og_type": og_type,
         "credit": cx.site.model_credit,
@@ -199,6 +209,16 @@ def common(cx: SiteView, path: str, lang: str, title: str, alternates: dict[str,
         "en_origin": None,          # on an article's pages: who made its English
         "translator": None,
     }
+
+
+def folder_links(settings: Settings, folder: str, lang: str) -> dict:
+    """The links of ``common`` that are the same on every page of a folder in a language."""
+    r = lambda to: urls.rel(folder, to)  # noqa: E731
+    return {"css": r(urls.static("style.css")), "site_js": r(urls.static("site.js")),
+            "root": r(urls.home())[: -len("index.html")] or "./", "home": r(urls.home()),
+            "kw": r(urls.keywords_index(lang if lang in urls.LANGS else "zh")),
+            "search": r(urls.search(lang if lang in urls.LANGS else "zh")),
+            "atom": r(urls.atom(lang)) if settings.base_url and lang in urls.LANGS else None}
 
 
 def summary(a: Article, t: Translation | None, lang: str) -> dict:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+import markupsafe
+from markupsafe import Markup
 
 from . import urls
 
@@ -24,12 +26,53 @@ TEMPLATE_CACHE_MAX_AGE = 7 * 24 * 3600
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
+# markupsafe's C escaping of a str (what ``markupsafe.escape`` calls), as a str: the text of
+# ``markupsafe.escape(s)`` without a Markup made of it (the public function where a markupsafe
+# release has no such name)
+escape_text = getattr(markupsafe, "_escape_inner", None) or (lambda s: str(markupsafe.escape(s)))
+
+
+def output_escape(s: Any) -> str:
+    """What ``{{ x }}`` writes into a page: ``markupsafe.escape(x)``'s text, without making a
+    Markup of it.
+
+    A page is the join of what its template writes, so the text is all that counts; making a
+    new Markup for every ``{{ x }}`` (and one more for an x that is Markup already) was a
+    fifth of a page's rendering. Anything else (numbers, Undefined, objects with
+    ``__html__``) goes to markupsafe itself."""
+    t = type(s)
+    if t is str:
+        return escape_text(s)
+    if t is Markup:
+        return s
+    return markupsafe.escape(s)
+
+
+class _Template(jinja2.Template):
+    """A template whose ``{{ x }}`` outputs go through :func:`output_escape` (Jinja2's compiled
+    code calls the name ``escape`` of its module, bound when the module is run: rebound here
+    before it renders anything)."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):
+        namespace = {"environment": environment, "__file__": code.co_filename}
+        exec(code, namespace)
+        if namespace.get("escape") is markupsafe.escape:
+            namespace["escape"] = output_escape
+        rv = cls._from_namespace(environment, namespace, globals)
+        rv._uptodate = uptodate
+        return rv
+
+
 class _Environment(jinja2.Environment):
     """Jinja2's environment, with ``x.name`` on a plain dict looked up as the key first.
 
     Jinja2 tries the attribute and then the key, so every ``nav.home`` of a template raised
     and caught an AttributeError (a third of a page's rendering). A dict has no attributes but
-    its methods, so for any other name the key is the same answer, found without raising."""
+    its methods, so for any other name the key is the same answer, found without raising.
+    Its templates escape through :func:`output_escape`."""
+
+    template_class = _Template
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
@@ -40,12 +83,17 @@ class _Environment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
-def make_env(theme_dir: Path | list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
+def make_env(theme_dir: Path | list[Path], cache_dir: Path | None = None, *,
+             fast: bool = True) -> jinja2.Environment:
     """The theme's Jinja2 environment; given several theme folders (most specific first), each
     template comes from the first that has it. With ``cache_dir``, compiled templates are kept there
     (Jinja2 checks each template's source; the folder is named after this file and the Jinja2
     version, which the compiled code also depends on): compiling the templates is most of
-    the render time of a rebuild after one edit."""
+    the render time of a rebuild after one edit.
+
+    ``fast=False``: Jinja2's own environment, without the shortcuts of this module (dict keys
+    looked up first, :func:`output_escape`, no new look at the template files for each page),
+    which make the same pages (tests compare them)."""
     options = dict(autoescape=True,                 # everywhere, whatever the template's name
                    undefined=jinja2.StrictUndefined,
                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -65,7 +113,11 @@ def make_env(theme_dir: Path | list[Path], cache_dir: Path | None = None) -> jin
     # (the bytecode cache keys each template by its file name too, so an override never
     # reuses the packaged template's compiled code)
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(Path(d) / "templates")) for d in dirs])
-    return _Environment(loader=loader, bytecode_cache=cache, **options)
+    if not fast:
+        return jinja2.Environment(loader=loader, bytecode_cache=cache, **options)
+    # (a build makes its own environment: no template changes under it, so Jinja2 need not
+    # stat the template files again on every page)
+    return _Environment(loader=loader, bytecode_cache=cache, auto_reload=False, **options)
 
 
 def _prune_template_caches(parent: Path) -> None:

@@ -63,10 +63,11 @@ def article_page(cx: SiteView, a: Article, lang: str) -> Page:
         origin = None if lang == "zh" else "missing"
     blocks = []
     flagged, stale_blocks = block_marks(t if lang == "en" else None)
+    other_page = urls.rel(path, urls.article(other, a.slug))
     for i, b in enumerate(src_blocks):
-        blocks.append({"kind": b.kind, "html": inline_html(b.text),
-                       "id": hid.get(i, f"p{i + 1}"),
-                       "other": urls.rel(path, urls.article(other, a.slug), hid.get(i, f"p{i + 1}")),
+        anchor = hid.get(i) or f"p{i + 1}"
+        blocks.append({"kind": b.kind, "html": inline_html(b.text), "id": anchor,
+                       "other": f"{other_page}#{anchor}",
                        "origin": origins[i] if i < len(origins) else None,
                        "flagged": flagged.get(i), "stale": i in stale_blocks})
     ctx = common(cx, path, lang, plain_text(head["title"]),
@@ -80,7 +81,7 @@ def article_page(cx: SiteView, a: Article, lang: str) -> Page:
         source_url=a.source_url, publication=a.publication,
         keywords=cx.kw_links(a, lang, path),
         other_lang=other,
-        other_href=urls.rel(path, urls.article(other, a.slug)),
+        other_href=other_page,
         parallel_href=urls.rel(path, urls.parallel(a.slug)),
         origin=origin,
         pinyin_js=urls.rel(path, urls.pinyin_js(a.slug)) if lang == "zh" else None,
