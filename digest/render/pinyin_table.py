@@ -36,6 +36,7 @@ LOAD_ALL_AFTER = 2_000        # runs looked up (a few articles) before the whole
 SAVE_EVERY = 512              # new readings kept in memory at most ...
 SAVE_AFTER_S = 2.0            # ... or for this long, once a process has saved
 MAX_BYTES = 64 << 20          # the table stops growing here
+MAX_MEMO = 1_000_000          # runs kept in memory
 _ABSENT = object()            # looked up, not in the table
 _STALE_CONNECTIONS: list = [] # a parent's connections, kept open in a forked child (see _db)
 
@@ -192,6 +193,8 @@ class ReadingsTable:
             self.prefetch((run,))
             v = self._memo.get(run, _ABSENT)
         if v is _ABSENT:
+            if len(self._memo) > MAX_MEMO:         # a long watch session: start again
+                self._memo, self._complete, self._lookups = {}, False, 0
             v = self._memo[run] = run_reading(run)
             self._pending[run] = v
             self.asked += 1

@@ -178,3 +178,17 @@ def test_forked_workers_write_their_readings(tmp_path):
     reader = _fresh(tmp_path / "t.sqlite3")
     reader.prefetch(["京口", "镇江"])
     assert (reader.reading("京口"), reader.reading("镇江"), reader.asked) == ("jīng kǒu", "zhèn jiāng", 0)
+
+
+def test_a_full_table_stops_growing_and_still_answers(tmp_path, monkeypatch):
+    from digest.render import pinyin_table
+    table = _fresh(tmp_path / "t.sqlite3")
+    table.reading("京口")
+    table.save(force=True)
+    monkeypatch.setattr(pinyin_table, "MAX_BYTES", 0)
+    assert table.reading("镇江") == run_reading("镇江")
+    table.save(force=True)
+    reader = _fresh(tmp_path / "t.sqlite3")
+    reader.load_all()
+    assert reader.reading("京口") == "jīng kǒu" and reader.asked == 0
+    assert reader.reading("镇江") == "zhèn jiāng" and reader.asked == 1
