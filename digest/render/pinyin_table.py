@@ -10,9 +10,9 @@ whose words have all been seen before never imports pypinyin (0.2 s: its phrase 
 is a 2.5 MB JSON file).
 
 The table is made lazily, a few hundred runs at a time, by the builds that need the
-readings (a clean build of the 1,000-article benchmark corpus adds ~8,600 runs, 0.4 MB):
-reading all 349,000 runs of jieba's dictionary up front would cost 6-7 s of CPU, more than
-the first build would gain. ``<key>`` is this module's schema, pypinyin's version and the
+readings (a clean build of the 1,000-article benchmark corpus adds 8,568 runs, 242 KB):
+reading all 349,000 runs of jieba's dictionary up front would cost 6.3 s of CPU and 11.4 MB,
+more than a first build would gain (``bench/pinyin_table.py``). ``<key>`` is this module's schema, pypinyin's version and the
 sizes of its two dictionary files (and ``PYPINYIN_NO_PHRASES``, which changes its answers),
 so another pypinyin gets a table of its own and every build with the same one shares it.
 
