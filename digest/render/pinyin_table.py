@@ -87,6 +87,7 @@ class ReadingsTable:
         self._pending: dict[str, str | None] = {}
         self._lookups = 0
         self._complete = False            # the whole file has been read into _memo
+        self._filled = False              # the file holds the whole dictionary (fill_table)
         self._broken = False              # the file cannot be used: pypinyin only
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
@@ -124,6 +125,7 @@ class ReadingsTable:
             row = db.execute("SELECT v FROM meta WHERE k='key'").fetchone()
             if row is None or row[0] != self.key:
                 raise ValueError(f"{self.path}: a table of another pypinyin")
+            self._filled = db.execute("SELECT 1 FROM meta WHERE k='filled'").fetchone() is not None
         except BaseException:
             db.close()
             raise
@@ -155,12 +157,13 @@ class ReadingsTable:
 
     def prefetch(self, runs) -> None:
         """Read ``runs`` from the file in a few queries (an article's runs, before its
-        readings are made); after many, the whole file at once."""
+        readings are made); after many, the whole file at once, unless it holds the whole
+        dictionary (a build asks for a few thousand of its 400,000 runs)."""
         if self._complete or self._broken:
             return
         todo = [r for r in dict.fromkeys(runs) if r not in self._memo]
         self._lookups += len(todo)
-        if self._lookups > LOAD_ALL_AFTER:
+        if self._lookups > LOAD_ALL_AFTER and self._db() is not None and not self._filled:
             self.load_all()
             return
         for i in range(0, len(todo), 500):
@@ -234,3 +237,66 @@ def table_in(cache_dir: Path) -> ReadingsTable | None:
     and ``serve``); None when pypinyin's identity cannot be read."""
     key = pypinyin_key()
     return ReadingsTable(table_path(cache_dir, key), key) if key is not None else None
+
+
+# -- made whole once, at setup (``build.py fetch-model``) ----------------------------------
+def dictionary_runs(dict_txt: Path) -> list[str]:
+    """Every run of Han characters in the words of a jieba dictionary file, and every
+    character of them alone, sorted."""
+    from ..chars import HAN_RUN_RE
+    runs: set[str] = set()
+    with open(dict_txt, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split(maxsplit=1)
+            for run in HAN_RUN_RE.findall(parts[0]) if parts else ():
+                runs.add(run)
+                runs.update(run)
+    return sorted(runs)
+
+
+def pypinyin_characters() -> list[str]:
+    """Every Han character pypinyin has a reading of (41,600: a rare one alone is a word)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+    from ..chars import HAN_RUN_RE
+    return [c for c in map(chr, pinyin_dict) if HAN_RUN_RE.fullmatch(c)]
+
+
+def _dictionary_file() -> tuple[Path, str]:
+    """jieba's dictionary (the segmenter's) and what identifies it: the lexicon's key."""
+    from ..lexicon import _sources, lexicon_path
+    return _sources()[0], lexicon_path(Path(".")).stem
+
+
+def fill_table(cache_dir: Path, progress=None) -> tuple[Path, int] | None:
+    """Put pypinyin's reading of every run of the segmenter's dictionary (and of every Han
+    character, alone) in the cache folder's readings table, on every core, and mark the table filled
+    for that dictionary; a table already filled for it is left alone. Returns the file and
+    how many runs were added (None: pypinyin cannot be found). ``progress(done, total)``
+    is called as chunks come back. Raises OSError / sqlite3.Error when the file cannot be
+    written (the builds then read pypinyin lazily, as without this step)."""
+    from ..parallel import imap_chunks
+    key = pypinyin_key()
+    if key is None:
+        return None
+    path = table_path(cache_dir, key)
+    table = ReadingsTable(path, key)
+    db = table._db()
+    if db is None:
+        raise sqlite3.DatabaseError(f"{path}: the readings table cannot be opened")
+    db.execute("PRAGMA busy_timeout = 60000")      # a build may be saving its readings
+    dict_txt, ident = _dictionary_file()
+    if db.execute("SELECT 1 FROM meta WHERE k='filled' AND v=?", (ident,)).fetchone():
+        return path, 0
+    have = {run for (run,) in db.execute("SELECT run FROM runs")}
+    import pypinyin  # noqa: F401  (once, before the workers are forked: they share it)
+    todo = sorted(set(dictionary_runs(dict_txt)).union(pypinyin_characters()) - have)
+    read = run_reading.__wrapped__                 # (not memoised: each run is read once)
+    rows: list[tuple[str, str | None]] = []
+    for chunk in imap_chunks(read, todo):
+        rows += zip(todo[len(rows):len(rows) + len(chunk)], chunk)
+        if progress is not None:
+            progress(len(rows), len(todo))
+    with db:
+        db.executemany("INSERT OR IGNORE INTO runs VALUES (?, ?)", rows)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('filled', ?)", (ident,))
+    return path, len(rows)

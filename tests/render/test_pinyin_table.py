@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from hypothesis import given, settings as hsettings, strategies as st
 from digest.article import Article, Block
 from digest.chars import HAN_RUN_RE
 from digest.render import pinyin
-from digest.render.pinyin_table import ReadingsTable, pypinyin_key, run_reading, table_in, table_path
+from digest.render.pinyin_table import (ReadingsTable, dictionary_runs, fill_table, pypinyin_key, run_reading,
+                                        table_in, table_path)
 
 REPO = Path(__file__).resolve().parents[2]
 JIEBA_DICT = Path(importlib.util.find_spec("jieba").origin).parent / "dict.txt"
@@ -89,16 +91,20 @@ def test_article_readings_are_the_same_with_the_table(seg, tmp_path_factory, tex
 _SCRIPT = r"""
 import json, sys
 from digest.article import Article, Block
-from digest.render.pinyin import article_script
+from digest.render.pinyin import article_readings, article_script, pinyin_js
 from digest.segment import Segmenter
 a = Article(slug="t", title="京口经开区：拼出融合加速度", blocks=[Block("paragraph", sys.argv[2])])
-js = article_script(a, Segmenter((), sys.argv[1]))
+seg = Segmenter((), sys.argv[1])
+if sys.argv[3:] == ["pypinyin-alone"]:
+    js = pinyin_js(article_readings(a, {}, seg, table=None))
+else:
+    js = article_script(a, seg)
 print(json.dumps({"js": js.decode(), "pypinyin": "pypinyin" in sys.modules}))
 """
 
 
-def _script_in_new_process(cache: Path, text: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", _SCRIPT, str(cache), text], capture_output=True, text=True,
+def _script_in_new_process(cache: Path, text: str, *how: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", _SCRIPT, str(cache), text, *how], capture_output=True, text=True,
                          check=True, cwd=REPO, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
     return json.loads(out.stdout)
 
@@ -192,3 +198,84 @@ def test_a_full_table_stops_growing_and_still_answers(tmp_path, monkeypatch):
     reader.load_all()
     assert reader.reading("京口") == "jīng kǒu" and reader.asked == 0
     assert reader.reading("镇江") == "zhèn jiāng" and reader.asked == 1
+
+
+# -- the table made whole at setup (build.py fetch-model) ------------------------------------
+@pytest.fixture(scope="module")
+def filled_cache(tmp_path_factory) -> Path:
+    """A cache folder after the setup step (the whole dictionary read: ~8 s of CPU, once)."""
+    cache = tmp_path_factory.mktemp("filled-cache")
+    path, added = fill_table(cache)
+    assert path == table_path(cache, pypinyin_key()) and added > 370_000
+    return cache
+
+
+def test_after_the_setup_step_an_edit_with_an_unseen_sentence_does_not_import_pypinyin(filled_cache, tmp_path):
+    """An article built in a cache after ``fetch-model``, then edited: a sentence of the other
+    seed article appended. Neither build imports pypinyin, and the readings are pypinyin's
+    own. In a cache without the step, the same edit needs pypinyin (its new words)."""
+    first = next(x for x in LINES if x.startswith("盛夏的京口大地"))
+    unseen = next(x for x in LINES if x.startswith("11月12日，在途科技"))
+    edited = first + unseen
+    cache = tmp_path / "cache"
+    shutil.copytree(filled_cache, cache)
+    assert not _script_in_new_process(cache, first)["pypinyin"]
+    made = _script_in_new_process(cache, edited)
+    assert not made["pypinyin"]
+    assert made["js"] == _script_in_new_process(tmp_path / "plain", edited, "pypinyin-alone")["js"]
+    lazy = tmp_path / "lazy-cache"                  # never set up: the lazy table alone
+    assert _script_in_new_process(lazy, first)["pypinyin"]
+    assert _script_in_new_process(lazy, edited)["pypinyin"]
+
+
+def test_the_filled_table_holds_pypinyins_readings(filled_cache):
+    """A sample of the rows against pypinyin; every run of the dictionary is there; the setup
+    step run again adds nothing; a build's lookups never read the whole (large) file."""
+    path = table_path(filled_cache, pypinyin_key())
+    rows = dict(sqlite3.connect(path).execute("SELECT run, reading FROM runs").fetchall())
+    sample = sorted(rows)[::97]
+    assert [rows[r] for r in sample] == [run_reading.__wrapped__(r) for r in sample]
+    assert set(dictionary_runs(JIEBA_DICT)) <= rows.keys()
+    assert all(c in rows for c in "龘堭𠀀卍")
+    assert fill_table(filled_cache) == (path, 0)
+    table = _fresh(path)
+    table.prefetch(sample)
+    assert table.reads_per_run() and [table.reading(r) for r in sample[:50]] == [rows[r] for r in sample[:50]]
+    assert table.asked == 0
+
+
+def test_the_setup_step_keeps_what_builds_added_and_adds_the_rest(tmp_path):
+    """A table some builds filled lazily (one run the dictionary does not have among them):
+    the setup step keeps those rows and adds the others; a damaged file is an error the
+    caller reports (the build's readings come from pypinyin then)."""
+    path = table_path(tmp_path, pypinyin_key())
+    lazy = _fresh(path)
+    lazy.reading("北陇和安闾")
+    lazy.reading("银行")
+    lazy.save(force=True)
+    _, added = fill_table(tmp_path)
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT reading FROM runs WHERE run='北陇和安闾'").fetchone() == (run_reading("北陇和安闾"),)
+    assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == added + 2
+    (tmp_path / "bad").mkdir()
+    table_path(tmp_path / "bad", pypinyin_key()).write_bytes(b"not a database" * 100)
+    with pytest.raises(sqlite3.Error):
+        fill_table(tmp_path / "bad")
+
+
+def test_fetch_model_fills_the_table_once(filled_cache, tmp_path):
+    """``build.py fetch-model`` (the model in place) says the table is ready; --quiet says nothing."""
+    from digest.settings import default_cache_dir
+    from digest.translate.model_store import default_package_dir
+    MODEL_DIR = default_package_dir(default_cache_dir())
+    if not MODEL_DIR.is_dir():
+        pytest.skip(f"model folder absent: {MODEL_DIR}")
+    cache = tmp_path / "cache"
+    shutil.copytree(filled_cache, cache)
+    (cache / "models").symlink_to(MODEL_DIR.parent)
+    cmd = [sys.executable, str(REPO / "build.py"), "fetch-model", "--cache", str(cache)]
+    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=tmp_path, env=env)
+    assert "pinyin readings ready" in out.stdout and "already complete" in out.stdout, out
+    quiet = subprocess.run(cmd + ["--quiet"], capture_output=True, text=True, check=True, cwd=tmp_path, env=env)
+    assert (quiet.stdout, quiet.stderr) == ("", "")
