@@ -12,13 +12,13 @@ readings, how often does unseen text find its runs there, what does it cost and 
 3. With ``--content``: the readings of every article of a corpus in this process (its lines
    segmented beforehand, memos cold; best of ``--repeat``): pypinyin alone, a cold table (a
    first build), a warm table (every later build); and the table's rows and bytes.
-4. With ``--full``: what making the table of jieba's whole dictionary up front would cost
-   (pypinyin over every run of its 349,000 words) and the size of that file.
+4. With ``--full``: the setup step (``fill_table``, run by ``build.py fetch-model``): its
+   wall and CPU time and the file's size; with ``--content`` too, the corpus's readings
+   through that filled table (read run by run, as a build in a set-up cache does).
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 import tempfile
@@ -28,7 +28,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from digest.chars import HAN_RUN_RE  # noqa: E402
 from digest.render import pinyin  # noqa: E402
 from digest.render.pinyin_table import ReadingsTable, pypinyin_key, run_reading, table_path  # noqa: E402
 from digest.segment import Segmenter  # noqa: E402
@@ -85,7 +84,7 @@ def unseen(lines: list[str], seg: Segmenter, tmp: Path) -> None:
           f"(of {runs} with ruby)")
 
 
-def corpus(content: Path, seg: Segmenter, tmp: Path, repeat: int) -> None:
+def corpus(content: Path, seg: Segmenter, tmp: Path, repeat: int, full: Path | None = None) -> None:
     from digest.content import load_article
     from digest.render.pages import _heading_ids
     articles = [load_article(p) for p in sorted(content.glob("*.zh.md"))]
@@ -95,11 +94,12 @@ def corpus(content: Path, seg: Segmenter, tmp: Path, repeat: int) -> None:
     best: dict[str, float] = {}
     path = table_path(tmp / "corpus", pypinyin_key())
     for r in range(repeat):
-        for label in ("pypinyin alone", "cold table", "warm table"):
+        for label in ("pypinyin alone", "cold table", "warm table") + (("filled table",) if full else ()):
             if label == "cold table":
                 path.unlink(missing_ok=True)
             cold_memos()
-            table = None if label == "pypinyin alone" else ReadingsTable(path, pypinyin_key())
+            where = table_path(full, pypinyin_key()) if label == "filled table" else path
+            table = None if label == "pypinyin alone" else ReadingsTable(where, pypinyin_key())
             t = time.process_time()
             for a in articles:
                 pinyin.article_readings(a, _heading_ids(a), seg, table=table)
@@ -121,22 +121,25 @@ def corpus(content: Path, seg: Segmenter, tmp: Path, repeat: int) -> None:
     print(f"import pypinyin (paid by every process that asks it anything): {min(imp):.3f} s CPU (best of 3)")
 
 
-def full_dictionary(tmp: Path) -> None:
-    src = Path(importlib.util.find_spec("jieba").origin).parent / "dict.txt"
-    runs = sorted({r for line in src.read_text(encoding="utf-8").splitlines()
-                   for r in HAN_RUN_RE.findall(line.split(" ", 1)[0])})
-    t = time.process_time()
-    readings = [(r, run_reading(r)) for r in runs]
-    spent = time.process_time() - t
+def full_dictionary(tmp: Path) -> Path:
+    """The setup step (``build.py fetch-model``): the table of jieba's whole dictionary and
+    every Han character, made on every core; its cost (CPU of this process and its workers)
+    and size. Returns its cache folder."""
+    import resource
     import sqlite3
-    path = tmp / "full.sqlite3"
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE runs (run TEXT PRIMARY KEY, reading TEXT) WITHOUT ROWID")
-    db.executemany("INSERT INTO runs VALUES (?, ?)", readings)
-    db.commit()
-    db.close()
-    print(f"the whole dictionary up front: {len(runs)} runs, pypinyin {spent:.1f} s CPU, "
-          f"{path.stat().st_size / 1e6:.1f} MB")
+    from digest.render.pinyin_table import fill_table
+
+    def cpu() -> float:
+        return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                     resource.getrusage(resource.RUSAGE_CHILDREN)))
+    cache = tmp / "full"
+    t, c = time.monotonic(), cpu()
+    path, added = fill_table(cache)
+    wall, spent = time.monotonic() - t, cpu() - c
+    n = sqlite3.connect(path).execute("SELECT count(*) FROM runs").fetchone()[0]
+    print(f"the setup step (fetch-model): {added} runs read, {wall:.1f} s wall, {spent:.1f} s CPU "
+          f"(with its workers); {n} runs, {path.stat().st_size / 1e6:.1f} MB")
+    return cache
 
 
 def main(argv=None) -> int:
@@ -154,10 +157,9 @@ def main(argv=None) -> int:
         lines = wmt_lines(a.mt_dir)
         agreement(lines, seg, tmp)
         unseen(lines, seg, tmp)
+        full = full_dictionary(tmp) if a.full else None
         if a.content:
-            corpus(a.content, seg, tmp, a.repeat)
-        if a.full:
-            full_dictionary(tmp)
+            corpus(a.content, seg, tmp, a.repeat, full)
     return 0
 
 

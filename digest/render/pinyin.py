@@ -114,7 +114,7 @@ def article_readings(a: Article, anchors: dict[int, str], seg: Segmenter,
     if not table:
         return {key: word_readings(words) for key, words in tagged}
     if table.reads_per_run():     # the article's runs in one query (names' too: a lookup is cheap)
-        table.prefetch(run for _, words in tagged for w in words for run in _HAN_RUN.findall(w[0]))
+        table.prefetch(run for word in {w[0] for _, words in tagged for w in words} for run in _HAN_RUN.findall(word))
     out = {key: word_readings(words, table.reading) for key, words in tagged}
     table.save()
     return out

@@ -9,10 +9,13 @@ with pypinyin's answer, and a build asks pypinyin only for runs the table lacks.
 whose words have all been seen before never imports pypinyin (0.2 s: its phrase dictionary
 is a 2.5 MB JSON file).
 
-The table is made lazily, a few hundred runs at a time, by the builds that need the
-readings (a clean build of the 1,000-article benchmark corpus adds 8,568 runs, 242 KB):
-reading all 349,000 runs of jieba's dictionary up front would cost 6.3 s of CPU and 11.4 MB,
-more than a first build would gain (``bench/pinyin_table.py``). ``<key>`` is this module's schema, pypinyin's version and the
+The table is made whole once, at setup (:func:`fill_table`, run by ``build.py fetch-model``):
+pypinyin's reading of every run of jieba's dictionary and of every Han character, 379,019 runs,
+11.9 MB, 8.8 s of CPU on the worker processes; a meta row then says it is filled, and a build
+reads it run by run (never whole). Runs outside it (words jieba's HMM found, glossary terms),
+and every run in a cache never set up, are added lazily, a few hundred at a time, by the builds
+that need them (a clean build of the 1,000-article benchmark corpus adds 8,568 runs, 242 KB,
+to an empty table; ``bench/pinyin_table.py``). ``<key>`` is this module's schema, pypinyin's version and the
 sizes of its two dictionary files (and ``PYPINYIN_NO_PHRASES``, which changes its answers),
 so another pypinyin gets a table of its own and every build with the same one shares it.
 
