@@ -94,7 +94,7 @@ def in_process(a) -> None:
     for readings in (False, True):                 # each from cold memos, as in a clean build
         seg = Segmenter((), a.cache)
         seg.prepare_for_many()
-        for f in (pinyin.run_reading, pinyin.word_pairs, pinyin.ends_number):
+        for f in (pinyin.run_reading, pinyin.ends_number):
             f.cache_clear()
         pinyin._READINGS.clear()
         t = time.process_time()

@@ -257,6 +257,36 @@ def _init(folder: Path) -> int:
     return 0
 
 
+def _fill_readings(settings: Settings, reporter: Reporter) -> None:
+    """fetch-model's second step: pypinyin's readings of the whole dictionary in the cache
+    (once per pypinyin and dictionary). Only a cache: when it cannot be made, a warning,
+    and builds ask pypinyin for what they need."""
+    import sqlite3
+    import time
+    from .errors import progress_bar
+    from .render.pinyin_table import fill_table
+    t0 = time.monotonic()
+    try:
+        with progress_bar(settings.quiet, None, "pinyin readings", "run") as bar:
+            done = [0]
+
+            def progress(n: int, total: int) -> None:
+                if done[0] == 0:
+                    reporter.info(f"fetch-model: pypinyin's readings of the dictionary's {total:,} runs "
+                                  "(once; a few seconds) ...")
+                bar.update(n - done[0])
+                done[0] = n
+            made = fill_table(settings.cache_dir, progress)
+    except (OSError, sqlite3.Error) as e:
+        reporter.warning(settings.cache_dir, None, f"the pinyin readings table was not made ({e}); "
+                                                   "builds ask pypinyin for each new run")
+        return
+    if made is not None:
+        path, added = made
+        took = f"{added:,} runs added in {time.monotonic() - t0:.1f} s" if added else "already complete"
+        reporter.info(f"pinyin readings ready: {path} ({took})")
+
+
 def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
     if verb == "ingest":
         from .ingest import ingest_paths
@@ -269,6 +299,7 @@ def _run(verb: str, args, settings: Settings, reporter: Reporter) -> int:
         from .translate.model_store import fetch_model
         path = fetch_model(settings, force=args.force, reporter=reporter)
         reporter.info(f"model ready: {path}")
+        _fill_readings(settings, reporter)
         return 0
     if verb == "check":
         from .check import check_site, human_issues

@@ -26,6 +26,7 @@ import re
 from ..article import Article
 from ..chars import HAN_RUN_RE as _HAN_RUN
 from ..segment import Segmenter
+from .pinyin_table import ReadingsTable, run_reading, table_in
 
 _NUMERALS = frozenset("零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟第几半")
 _DIGITS = re.compile(r"[0-9０-９%％]")
@@ -53,12 +54,14 @@ def skip_word(word: str, tag: str | None, known: bool, after_number: bool = Fals
     return not known and 2 <= len(word) <= 4
 
 
-def word_readings(words) -> list[list[str]]:
+def word_readings(words, reading=None) -> list[list[str]]:
     """[[Han text, "syllable per character"], ...] for the words that take ruby; ``words`` are
-    (word, dictionary tag or None, whether the dictionary knows it), as the segmenter gives."""
+    (word, dictionary tag or None, whether the dictionary knows it), as the segmenter gives;
+    ``reading`` gives a run's reading (default: pypinyin's, :func:`run_reading`)."""
     out: list[list[str]] = []
     after_number = False
     memo = _READINGS
+    reading = reading or run_reading
     for w in words:
         key = (w, after_number)
         found = memo.get(key)
@@ -66,14 +69,16 @@ def word_readings(words) -> list[list[str]]:
             if len(memo) > 200_000:
                 memo.clear()
             word, tag, known = w
-            found = memo[key] = (word_pairs(word, tag, known, after_number), ends_number(word))
+            found = memo[key] = (word_pairs(word, tag, known, after_number, reading), ends_number(word))
         pairs, after_number = found
         if pairs:
             out += map(list, pairs)
     return out
 
 
-# (word, tag, known), after a number -> (its pairs, whether it ends a number): words repeat
+# (word, tag, known), after a number -> (its pairs, whether it ends a number): words repeat.
+# A run's reading is pypinyin's whether pypinyin or the readings table (which holds what
+# pypinyin gave) answers, so the memo is the same whichever did.
 _READINGS: dict = {}
 
 
@@ -84,34 +89,34 @@ def ends_number(word: str) -> bool:
     return bool(_DIGITS.search(word[-1:]) or word and all(c in _NUMERALS for c in word))
 
 
-@functools.lru_cache(maxsize=200_000)
-def word_pairs(word: str, tag: str | None, known: bool, after_number: bool) -> tuple[tuple[str, str], ...]:
+def word_pairs(word: str, tag: str | None, known: bool, after_number: bool,
+               reading=run_reading) -> tuple[tuple[str, str], ...]:
     """One word's ((Han run, reading), ...): none for a word without Han characters or one that
-    takes no ruby. Memoised: a pure function of its arguments, and words repeat."""
+    takes no ruby; ``reading`` gives a run's reading (pypinyin's)."""
     if not _HAN_RUN.search(word) or skip_word(word, tag, known, after_number):
         return ()
-    return tuple((run, syl) for run in _HAN_RUN.findall(word) if (syl := run_reading(run)) is not None)
+    return tuple((run, syl) for run in _HAN_RUN.findall(word) if (syl := reading(run)) is not None)
 
 
-@functools.lru_cache(maxsize=200_000)
-def run_reading(run: str) -> str | None:
-    """pypinyin's reading of a run of Han characters, a syllable per character (or None).
-    Memoised: words repeat, and pypinyin takes a quarter of a millisecond a word."""
-    from pypinyin import Style, pinyin
-    syl = [s[0] for s in pinyin(run, style=Style.TONE, heteronym=False, errors="default")]
-    return " ".join(syl) if len(syl) == len(run) else None
-
-
-def article_readings(a: Article, anchors: dict[int, str], seg: Segmenter) -> dict[str, list[list[str]]]:
-    """Every block's readings (and the title's and subtitle's), keyed by the element's id."""
+def article_readings(a: Article, anchors: dict[int, str], seg: Segmenter,
+                     table: ReadingsTable | None | bool = True) -> dict[str, list[list[str]]]:
+    """Every block's readings (and the title's and subtitle's), keyed by the element's id.
+    ``table``: where pypinyin's answers are kept (True: the readings table of the segmenter's
+    cache folder, none without one; None or False: pypinyin alone). The same either way."""
     texts = {"title": plain(a.title)}
     if a.subtitle:
         texts["subtitle"] = plain(a.subtitle)
     for i, b in enumerate(a.blocks):
         texts[anchors.get(i, f"p{i + 1}")] = plain(b.text)
-    out = {}
-    for key, text in texts.items():
-        out[key] = word_readings(seg.tagged(text.replace("\n", " ")))
+    tagged = [(key, seg.tagged(text.replace("\n", " "))) for key, text in texts.items()]
+    if table is True:
+        table = table_in(seg.cache_dir) if seg.cache_dir is not None else None
+    if not table:
+        return {key: word_readings(words) for key, words in tagged}
+    if table.reads_per_run():     # the article's runs in one query (names' too: a lookup is cheap)
+        table.prefetch(run for word in {w[0] for _, words in tagged for w in words} for run in _HAN_RUN.findall(word))
+    out = {key: word_readings(words, table.reading) for key, words in tagged}
+    table.save()
     return out
 
 
