@@ -163,7 +163,11 @@ def b36(n: int) -> str:
     return "".join(reversed(out))
 
 
-_B36_TABLE = [b36(i) for i in range(36 ** 3)]
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+# b36(i) for every i < 36 ** 3, in order (made by b36 one at a time it was 25 ms of every
+# process that imports the search index, an edit's build among them; this way 5 ms)
+_B36_TABLE = (list(_DIGITS) + [a + b for a in _DIGITS[1:] for b in _DIGITS]
+              + [a + b + c for a in _DIGITS[1:] for b in _DIGITS for c in _DIGITS])
 
 
 def _order(docs: list[dict]) -> list[int]:

@@ -32,3 +32,10 @@ def test_an_entry_key_changes_with_the_document_and_a_part_is_valid_javascript_d
     assert "\u2028" not in js                      # a raw U+2028 ends a JavaScript line in old engines
     prefix = '(window.DIGEST_SEARCH_PARTS=window.DIGEST_SEARCH_PARTS||{})["d/1"]='
     assert json.loads(js[js.index(prefix) + len(prefix):js.rindex(";")])["u"] == "en/b.html"
+
+
+def test_the_base_36_table_is_b36_of_every_number_below_36_cubed():
+    """The positions and document numbers of the parts are written through this table: it
+    must be what search.js reads back (parseInt(s, 36)), b36 itself."""
+    assert si._B36_TABLE == [si.b36(i) for i in range(36 ** 3)]
+    assert all(int(s, 36) == i for i, s in enumerate(si._B36_TABLE))
