@@ -104,16 +104,10 @@ def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[],
     they are keyed by the articles' entry keys and made only if one is asked for; else they are
     made from every document's entry and keyed by their bytes, so an edit rewrites only the
     parts its document's terms are in."""
-    from .search_index import build_parts, part_names
+    from .search_index import part_names
     entries, keys = search_entries_by_article(site)
     n = len(site.articles)
-    made: dict[str, bytes] = {}
-
-    def build() -> dict[str, bytes]:
-        if not made:
-            made.update(build_parts([e for a in site.articles for e in entries[a.slug]], n))
-        return made
-
+    build = _whole_index(site, entries)
     if all(a.slug in keys for a in site.articles):
         docs = sum(1 + (searched_translation(site, a) is not None) for a in site.articles)
         key = digest_of("search-parts", version.hex(), n, tuple(keys[a.slug] for a in site.articles))
@@ -122,6 +116,18 @@ def _search_files(site, version: bytes) -> Iterator[tuple[str, str, Callable[[],
     else:
         for name, data in sorted(build().items()):
             yield urls.search_part(name), key_of(data), (lambda d=data: d)
+
+
+def _whole_index(site, entries: dict[str, list[str]]) -> Callable[[], dict[str, bytes]]:
+    """Every part of the index from every document's entry, made on the first call only."""
+    from .search_index import build_parts
+    made: dict[str, bytes] = {}
+
+    def build() -> dict[str, bytes]:
+        if not made:
+            made.update(build_parts([e for a in site.articles for e in entries[a.slug]], len(site.articles)))
+        return made
+    return build
 
 
 SEARCH_RECORD = ("search-index", "record")     # state: (kind, key) of the index's record
@@ -135,17 +141,11 @@ def _search_files_kept(site, version: bytes, state, out_dir: Path) -> Iterator[t
     documents, the same dates), their old pieces are taken out and the new ones put in, in the
     parts they hash to only (search_index.update_parts), reading those parts from output/
     (checked against their recorded hashes). Anything else builds the whole index."""
-    from .search_index import build_parts, parts_of_docs, shard_counts
+    from .search_index import document_order, parts_of_docs, shard_counts
     entries, keys = search_entries_by_article(site)
     n = len(site.articles)
     tag = digest_of("search-index", version.hex(), site.segmenter.version, sorted(shard_counts(n).items()))
-    made: dict[str, bytes] = {}
-
-    def build() -> dict[str, bytes]:
-        if not made:
-            made.update(build_parts([e for a in site.articles for e in entries[a.slug]], n))
-        return made
-
+    build = _whole_index(site, entries)
     rec = state.get(*SEARCH_RECORD)
     if not (isinstance(rec, dict) and rec.get("tag") == tag and rec.get("n") == n
             and set(rec["art"]) == {a.slug for a in site.articles}):
@@ -160,16 +160,12 @@ def _search_files_kept(site, version: bytes, state, out_dir: Path) -> Iterator[t
     if parts is None:
         all_entries = [e for a in site.articles for e in entries[a.slug]]
         parsed = [json.loads(e) for e in all_entries]          # once, for the parts and the record
-        made.clear()
-        made.update(parts_of_docs(parsed, n))
-        parts = made
-        docs = {d["u"]: (d["d"], hashlib.sha256(e.encode("utf-8")).hexdigest())
-                for d, e in zip(parsed, all_entries)}
+        parts = parts_of_docs(parsed, n)
+        order = document_order(parsed)                        # the documents' numbers in the parts
+        docs = [(parsed[i]["u"], parsed[i]["d"], hashlib.sha256(all_entries[i].encode("utf-8")).hexdigest())
+                for i in order]
         del parsed, all_entries
-        order = sorted(docs, key=lambda u: u.encode("utf-16-be", "surrogatepass"))
-        order.sort(key=lambda u: docs[u][0].encode("utf-16-be", "surrogatepass"), reverse=True)
-        rec = {"tag": tag, "n": n, "num": {u: i for i, u in enumerate(order)},
-               "docs": [(u, docs[u][0], docs[u][1]) for u in order],
+        rec = {"tag": tag, "n": n, "num": {u: num for num, (u, _d, _h) in enumerate(docs)}, "docs": docs,
                "hash": {name: key_of(data) for name, data in parts.items()}}
     else:
         new_docs = parts.pop(None)

@@ -170,7 +170,7 @@ _B36_TABLE = (list(_DIGITS) + [a + b for a in _DIGITS[1:] for b in _DIGITS]
               + [a + b + c for a in _DIGITS[1:] for b in _DIGITS for c in _DIGITS])
 
 
-def _order(docs: list[dict]) -> list[int]:
+def document_order(docs: list[dict]) -> list[int]:
     """Document indexes in search.js's order for equal scores: date descending, then address
     ascending (both compared as UTF-16, as JavaScript compares strings)."""
     u16 = lambda s: s.encode("utf-16-be", "surrogatepass")  # noqa: E731
@@ -241,7 +241,7 @@ def build_parts(entries: list[str], n_articles: int) -> dict[str, bytes]:
 def parts_of_docs(docs: list[dict], n_articles: int) -> dict[str, bytes]:
     """:func:`build_parts` from the entries already parsed (``json.loads``)."""
     from ..parallel import MIN_ITEMS, map_cores
-    ordered = [docs[i] for i in _order(docs)]
+    ordered = [docs[i] for i in document_order(docs)]
     counts = shard_counts(n_articles)
     parts: dict[str, bytes] = {}
     for made in map_cores(lambda job: _parts_of(job, ordered, counts), ["h", "rest"],

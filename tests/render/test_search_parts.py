@@ -164,7 +164,7 @@ _text_st = st.lists(st.sampled_from(_PIECES_OF_TEXT) | st.text(max_size=3), max_
 def _apply(parts: dict[str, bytes], entries: list[str], n_articles: int, num: int, new: dict) -> dict[str, bytes]:
     """``parts`` after document ``num`` (in the index's order) becomes ``new``, by update_parts."""
     docs = [json.loads(e) for e in entries]
-    ordered = [docs[i] for i in si._order(docs)]
+    ordered = [docs[i] for i in si.document_order(docs)]
     new_doc = json.loads(si.doc_entry(new, SEG))
     changed = si.update_parts([(num, ordered[num], new_doc)], si.shard_counts(n_articles),
                               lambda name: si.part_value(name, parts[name]))
@@ -187,7 +187,7 @@ def test_an_edit_in_place_gives_the_bytes_of_a_whole_build(texts, which, title, 
     entries = [si.doc_entry(d, SEG) for d in docs]
     parts = si.build_parts(entries, len(texts))
     num = which % len(docs)
-    old = [docs[i] for i in si._order(docs)][num]
+    old = [docs[i] for i in si.document_order(docs)][num]
     new = {**old, "x": body} if keep_title else {**old, "t": title, "x": old["x"] + body}
     want = si.build_parts([si.doc_entry(new if d is old else d, SEG) for d in docs], len(texts))
     assert _apply(parts, entries, len(texts), num, new) == want
@@ -200,7 +200,7 @@ def test_an_edit_in_place_touches_only_the_parts_its_pieces_hash_to():
              "x": "京口区的数字经济。" * (i % 5 + 1) + f"第{i}篇 economy {i}"} for i in range(200)]
     entries = [si.doc_entry(d, SEG) for d in docs]
     parts = si.build_parts(entries, 200)
-    old = [docs[i] for i in si._order(docs)][7]
+    old = [docs[i] for i in si.document_order(docs)][7]
     new = {**old, "x": old["x"] + "今天下雨。"}
     counts = si.shard_counts(200)
     changed = si.update_parts([(7, json.loads(entries[docs.index(old)]), json.loads(si.doc_entry(new, SEG)))],
