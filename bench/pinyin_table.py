@@ -3,7 +3,7 @@ readings, how often does unseen text find its runs there, what does it cost and 
 
     .venv/bin/python bench/pinyin_table.py [--content /tmp/corpus-n1000/content] [--full]
 
-1. Agreement on all 1,948 WMT21 lines (``--mt-dir``, default ../shared/bench/mt beside the
+1. Agreement on all 1,948 WMT21 lines (``--mt-dir``, default $DIGEST_MT_DIR or ../shared/bench/mt beside the
    checkout): every line's readings (``word_readings`` of its segmentation) made through a
    cold table, then through a warm one (a new table object on the saved file, which must ask
    pypinyin nothing), against pypinyin alone; and every run in the file against pypinyin.
@@ -19,7 +19,6 @@ readings, how often does unseen text find its runs there, what does it cost and 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from digest.render import pinyin  # noqa: E402
 from digest.render.pinyin_table import ReadingsTable, pypinyin_key, run_reading, table_path  # noqa: E402
 from digest.segment import Segmenter  # noqa: E402
+from mt_quality import MT_DIR  # noqa: E402  ($DIGEST_MT_DIR or ../shared, as every WMT21 script finds it)
 
 
 def cold_memos() -> None:
@@ -90,7 +90,7 @@ def corpus(content: Path, seg: Segmenter, tmp: Path, repeat: int, full: Path | N
     articles = [load_article(p) for p in sorted(content.glob("*.zh.md"))]
     for a in articles:                        # segmented beforehand: only the readings are timed
         pinyin.article_readings(a, _heading_ids(a), seg, table=None)
-    import pypinyin as _  # noqa: F401  (imported: its import is timed below, apart)
+    import pypinyin  # noqa: F401  (imported: its import is timed below, apart)
     best: dict[str, float] = {}
     path = table_path(tmp / "corpus", pypinyin_key())
     for r in range(repeat):
@@ -144,13 +144,11 @@ def full_dictionary(tmp: Path) -> Path:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mt-dir", type=Path, default=Path(os.environ.get("DIGEST_MT_DIR", ROOT.parent / "shared/bench/mt")))
+    ap.add_argument("--mt-dir", type=Path, default=MT_DIR)
     ap.add_argument("--content", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--full", action="store_true")
     a = ap.parse_args(argv)
-    if not (a.mt_dir / "newstest2021.zh-en.zh").is_file() and (ROOT.parent.parent / "shared/bench/mt").is_dir():
-        a.mt_dir = ROOT.parent.parent / "shared/bench/mt"          # a worktree: beside its folder
     with tempfile.TemporaryDirectory(prefix="pinyin-table-") as tmp:
         tmp = Path(tmp)
         seg = Segmenter((), tmp / "cache")

@@ -22,7 +22,6 @@ import logging
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,18 +29,10 @@ sys.path.insert(0, str(ROOT))
 
 from digest.segment import Segmenter              # noqa: E402
 from digest.settings import default_cache_dir     # noqa: E402
+from mt_quality import ZH_FILE as WMT_ZH           # noqa: E402  (found as every WMT21 script finds it)
+from segment_agreement import best_cpu            # noqa: E402
 
-WMT = Path("/work/shared/bench/mt/newstest2021.zh-en.zh")
 CORPUS = Path("/tmp/corpus-n1000/content")
-
-
-def _best(f, n=3) -> float:
-    times = []
-    for _ in range(n):
-        t = time.process_time()
-        f()
-        times.append(time.process_time() - t)
-    return min(times)
 
 
 def corpus_inputs(content: Path, seg: Segmenter) -> tuple[list[str], list[str]]:
@@ -73,7 +64,7 @@ def random_strings(han: str, n: int, seed: int = 15) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--zh", type=Path, default=WMT)
+    ap.add_argument("--zh", type=Path, default=WMT_ZH)
     ap.add_argument("--content", type=Path, default=CORPUS)
     ap.add_argument("--glossary", type=Path, default=ROOT / "content" / "glossary.toml")
     ap.add_argument("--random", type=int, default=20_000)
@@ -125,8 +116,8 @@ def main() -> int:
                     shown += 1
                     print(f"  {s!r}\n    jieba: {o}\n    ours:  {n}\n    names {no} / {nn}")
             bad += len(inputs) - same_tags + len(inputs) - same_names
-            t_old = _best(lambda: [old(s) for s in inputs])
-            t_new = _best(lambda: [new.pos_tagged(s) for s in inputs])
+            t_old = best_cpu(lambda: [old(s) for s in inputs])
+            t_new = best_cpu(lambda: [new.pos_tagged(s) for s in inputs])
             print(f"{name[:48]:<48} {len(inputs):>7} {same_tags:>11} {same_names:>12} {t_old:>8.2f} {t_new:>7.2f}")
     return 1 if bad else 0
 
